@@ -1,0 +1,1 @@
+"""Frictionless Table Schemas published by West Suffolk Council (data files; see README)."""
