@@ -1,0 +1,37 @@
+# The two commands that matter: `make run` (portal with demo content) and `make test` (whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+S := scripts
+
+help:
+	@echo "make run     install everything, start PostgreSQL, Solr 9, Redis and CKAN on http://127.0.0.1:5000, publish the demo"
+	@echo "make test    install everything, start the services and run the whole pytest suite"
+	@echo "make stop    stop every service;  make status  show what is running"
+	@echo "make bench   run the benchmarks in bench/ (needs the portal running)"
+
+install:
+	@$(S)/install.sh
+
+run: install
+	@$(S)/services.sh start-backing
+	@$(S)/services.sh init run
+	@$(S)/services.sh start-ckan
+	@$(S)/demo.sh
+	@$(S)/services.sh status
+
+test: install
+	@$(S)/services.sh start-backing
+	@$(S)/services.sh init test
+	@$(S)/test.sh $(PYTEST_ARGS)
+
+stop:
+	@$(S)/services.sh stop
+
+status:
+	@$(S)/services.sh status
+
+bench:
+	@.venv/bin/python bench/validate.py
+	@.venv/bin/python bench/publish.py
+
+.PHONY: help install run test stop status bench

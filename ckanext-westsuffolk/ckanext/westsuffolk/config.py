@@ -1,0 +1,24 @@
+"""Typed readers for the extension's settings (declared in config_declaration.yaml)."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+
+def site_title() -> str:
+    return tk.config["ckanext.westsuffolk.site_title"]
+
+
+def organisation_gss_code() -> str:
+    return tk.config["ckanext.westsuffolk.organisation_gss_code"]
+
+
+def validation_sync_max_bytes() -> int:
+    return tk.config["ckanext.westsuffolk.validation.sync_max_bytes"]
+
+
+def block_public_on_failure() -> bool:
+    return tk.config["ckanext.westsuffolk.validation.block_public_on_failure"]
+
+
+def validation_max_issues() -> int:
+    return tk.config["ckanext.westsuffolk.validation.max_issues"]

@@ -1,0 +1,67 @@
+"""Template helpers (all prefixed westsuffolk_), including scheming choices helpers."""
+from __future__ import annotations
+
+from typing import Any
+
+from . import config, vocabularies
+
+__all__ = [
+    "westsuffolk_site_title",
+    "westsuffolk_frequency_choices",
+    "westsuffolk_theme_choices",
+    "westsuffolk_spatial_choices",
+    "westsuffolk_personal_data_choices",
+    "westsuffolk_provenance_choices",
+    "westsuffolk_transparency_choices",
+    "westsuffolk_table_schema_choices",
+]
+
+
+def _choices(mapping: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        {"value": value, "label": label[0] if isinstance(label, tuple) else label}
+        for value, label in mapping.items()
+    ]
+
+
+def westsuffolk_site_title() -> str:
+    return config.site_title()
+
+
+def westsuffolk_frequency_choices(field: dict | None = None) -> list[dict[str, str]]:
+    return _choices(vocabularies.UPDATE_FREQUENCIES)
+
+
+def westsuffolk_theme_choices(field: dict | None = None) -> list[dict[str, str]]:
+    return _choices(vocabularies.THEMES)
+
+
+def westsuffolk_spatial_choices(field: dict | None = None) -> list[dict[str, str]]:
+    return _choices(vocabularies.spatial_areas())
+
+
+def westsuffolk_personal_data_choices(field: dict | None = None) -> list[dict[str, str]]:
+    return _choices(vocabularies.PERSONAL_DATA)
+
+
+def westsuffolk_provenance_choices(field: dict | None = None) -> list[dict[str, str]]:
+    return _choices(vocabularies.DATA_PROVENANCE)
+
+
+def _table_schema_descriptors() -> list[dict]:
+    from . import table_schemas
+
+    return [d for d in table_schemas.list_schemas() if d.get("transparencyCode")]
+
+
+def westsuffolk_transparency_choices(field: dict | None = None) -> list[dict[str, str]]:
+    return [{"value": d["name"], "label": d["title"]} for d in _table_schema_descriptors()]
+
+
+def westsuffolk_table_schema_choices(field: dict | None = None) -> list[dict[str, str]]:
+    from . import table_schemas
+
+    return [
+        {"value": f"{d['name']}@{d['version']}", "label": f"{d['title']} (version {d['version']})"}
+        for d in table_schemas.list_schemas()
+    ]

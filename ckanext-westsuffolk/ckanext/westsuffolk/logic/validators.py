@@ -1,0 +1,85 @@
+"""Validators for the council dataset schema, with messages an officer understands."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from .. import vocabularies
+
+__all__ = [
+    "westsuffolk_personal_data",
+    "westsuffolk_role_mailbox",
+    "westsuffolk_end_after_start",
+    "westsuffolk_table_schema_ref",
+    "westsuffolk_related_links",
+]
+
+COUNCIL_MAIL_DOMAIN = "westsuffolk.gov.uk"
+# A role mailbox names a team or function; "first.last@" names a person.
+ROLE_WORDS = {
+    "data", "open", "team", "foi", "finance", "transparency", "info", "information", "enquiries",
+    "customer", "services", "planning", "waste", "housing", "licensing", "parking", "hr", "procurement",
+    "democratic", "elections", "property", "estates", "audit", "governance", "legal", "environmental",
+    "health", "leisure", "communications", "press", "payroll", "revenues", "benefits", "fraud",
+}
+_PERSON_SHAPED = re.compile(r"^[a-z]+[.\-_][a-z]+\d*$")
+
+
+def westsuffolk_personal_data(value: Any) -> Any:
+    if value not in vocabularies.PERSONAL_DATA:
+        raise tk.Invalid(
+            "Datasets on the portal must not contain personal data. Choose 'No personal data' or "
+            "'Anonymised'. If the data is about identifiable people, it cannot be published here."
+        )
+    return value
+
+
+def westsuffolk_role_mailbox(value: Any) -> Any:
+    if not value:
+        return value
+    address = str(value).strip().lower()
+    local, _, domain = address.partition("@")
+    if not local or domain != COUNCIL_MAIL_DOMAIN:
+        raise tk.Invalid(f"Enter a council role mailbox ending @{COUNCIL_MAIL_DOMAIN}, for example opendata@{COUNCIL_MAIL_DOMAIN}.")
+    words = set(re.split(r"[.\-_]", local))
+    if _PERSON_SHAPED.match(local) and not words & ROLE_WORDS:
+        raise tk.Invalid(
+            "This looks like a person's own address. Use a team or role mailbox "
+            f"(for example transparency@{COUNCIL_MAIL_DOMAIN}) so the contact survives staff changes "
+            "and no personal data is published."
+        )
+    return address
+
+
+def westsuffolk_end_after_start(key, data, errors, context):
+    """temporal_end / period_end must not be before the matching *_start field."""
+    start_key = key[:-1] + (key[-1].replace("_end", "_start"),)
+    end, start = data.get(key), data.get(start_key)
+    if end and start and str(end) < str(start):
+        errors[key].append("The end date is before the start date. Check both dates.")
+
+
+def westsuffolk_table_schema_ref(value: Any) -> Any:
+    if not value:
+        return value
+    from .. import table_schemas
+
+    try:
+        name, version = table_schemas.parse_ref(str(value))
+        table_schemas.get_descriptor(name, version)
+    except (table_schemas.SchemaNotFound, ValueError) as error:
+        raise tk.Invalid(str(error))
+    return f"{name}@{version or table_schemas.get_descriptor(name)['version']}"
+
+
+def westsuffolk_related_links(value: Any) -> Any:
+    if not value:
+        return value
+    links = [line.strip() for line in str(value).splitlines() if line.strip()]
+    bad = [link for link in links if not re.match(r"^https?://\S+$", link)]
+    if bad:
+        raise tk.Invalid("Each related link must be a full web address starting http:// or https:// "
+                         f"(one per line). Check: {', '.join(bad)}")
+    return "\n".join(links)

@@ -1,0 +1,225 @@
+"""Read the Information Asset Register (.xlsx or .csv) and check it against its table schema.
+
+Problems are reported by spreadsheet row and column; a bad row blocks only that asset.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from frictionless import Resource, Schema
+
+from .cells import cell_text
+from .problems import Problem
+from .settings import DEFAULT_LICENCE, DEFAULT_THEME, LIST_SEPARATOR, REGISTER_SCHEMA_NAME
+
+HEADER_ROW = 1
+
+
+class RegisterError(Exception):
+    """The register as a whole cannot be used (unreadable, required columns missing)."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One register row that passed every check."""
+
+    row: int
+    values: dict[str, str]
+    register_dir: Path
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def licence_id(self) -> str:
+        return self.values.get("licence") or DEFAULT_LICENCE
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_list(self.values.get("keywords", ""))
+
+    @property
+    def spatial_list(self) -> list[str]:
+        return split_list(self.values["spatial_coverage"])
+
+    @property
+    def theme_list(self) -> list[str]:
+        return split_list(self.values.get("theme", "")) or [DEFAULT_THEME]
+
+
+@dataclass
+class Register:
+    path: Path
+    assets: list[Asset] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    blocked_ids: set[str] = field(default_factory=set)
+
+
+def split_list(text: str) -> list[str]:
+    return [item.strip() for item in (text or "").split(LIST_SEPARATOR) if item.strip()]
+
+
+@lru_cache(maxsize=1)
+def register_schema() -> Schema:
+    path = files("westsuffolk_schemas").joinpath(f"{REGISTER_SCHEMA_NAME}.json")
+    return Schema.from_descriptor(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_register(path: str | Path) -> Register:
+    """Read and check the register; raises RegisterError only when no row can be trusted."""
+    path = Path(path)
+    header, rows = _read_cells(path)
+    schema = register_schema()
+    columns = _match_columns(header, schema)
+    register = Register(path=path)
+    missing_required = [f.name for f in schema.fields if f.required and f.name not in columns]
+    if missing_required:
+        raise RegisterError(
+            f"The register {path.name} has no column for: {', '.join(missing_required)}. "
+            "Add the column(s) to the header row and run again."
+        )
+    for name in schema.field_names:
+        if name not in columns:
+            register.problems.append(Problem(
+                f"Optional column '{name}' is missing; it is treated as blank.",
+                column=name, source="register"))
+    for index, label in enumerate(header):
+        if label and index not in columns.values():
+            register.problems.append(Problem(
+                f"Column '{label}' is not part of the register schema and is ignored.",
+                row=HEADER_ROW, column=label, source="register"))
+
+    records = []  # (spreadsheet row number, {field: text})
+    for sheet_row, cells in rows:
+        values = {name: _cell(cells, columns[name]) if name in columns else "" for name in schema.field_names}
+        records.append((sheet_row, values))
+
+    bad_rows = _schema_problems(records, schema, register)
+    _block_duplicates(records, register, bad_rows)
+    for sheet_row, values in records:
+        if sheet_row in bad_rows:
+            register.blocked_ids.add(values["asset_id"] or f"row {sheet_row}")
+            continue
+        register.assets.append(Asset(row=sheet_row, values=values, register_dir=path.parent))
+    return register
+
+
+def _schema_problems(records, schema: Schema, register: Register) -> set[int]:
+    data = [schema.field_names] + [[values[name] for name in schema.field_names] for _, values in records]
+    report = Resource(data=data, schema=schema).validate()
+    bad_rows: set[int] = set()
+    for error in report.flatten(["type", "rowNumber", "fieldName", "note", "cell"]):
+        kind, row_number, field_name, note, cell = error
+        if row_number is None:
+            continue  # header problems were reported above by name
+        sheet_row, values = records[row_number - 2]
+        bad_rows.add(sheet_row)
+        register.problems.append(Problem(
+            _friendly(kind, field_name, cell, note), asset_id=values.get("asset_id") or None,
+            row=sheet_row, column=field_name, source="register"))
+    return bad_rows
+
+
+def _friendly(kind: str, field_name: str | None, cell, note: str) -> str:
+    if kind == "type-error":
+        return f"'{cell}' is not a valid {_field_type(field_name)} (expected YYYY-MM-DD for dates)."
+    if kind == "constraint-error" and "required" in note:
+        return "This cell must be filled in."
+    if kind == "constraint-error" and "enum" in note:
+        allowed = register_schema().get_field(field_name).constraints["enum"]
+        return f"'{cell}' is not allowed here; use one of: {', '.join(allowed)}."
+    if kind == "constraint-error":
+        return f"'{cell}' is not in the expected form: {register_schema().get_field(field_name).description}"
+    if kind in ("unique-error", "primary-key"):
+        return "This asset ID is used on more than one row; each asset needs its own ID."
+    return f"{kind}: {note}"
+
+
+def _field_type(name: str | None) -> str:
+    return register_schema().get_field(name).type if name else "value"
+
+
+def _block_duplicates(records, register: Register, bad_rows: set[int]) -> None:
+    """A repeated asset ID is ambiguous: block every row that carries it, not only the later ones."""
+    rows_by_id: dict[str, list[int]] = {}
+    for sheet_row, values in records:
+        if values["asset_id"]:
+            rows_by_id.setdefault(values["asset_id"], []).append(sheet_row)
+    for asset_id, sheet_rows in rows_by_id.items():
+        if len(sheet_rows) > 1:
+            first = sheet_rows[0]
+            if first not in bad_rows:
+                bad_rows.add(first)
+                register.problems.append(Problem(
+                    f"Asset ID {asset_id} is also used on row(s) "
+                    f"{', '.join(map(str, sheet_rows[1:]))}; none of these rows is published until it is unique.",
+                    asset_id=asset_id, row=first, column="asset_id", source="register"))
+
+
+def _match_columns(header: list[str], schema: Schema) -> dict[str, int]:
+    """Field name -> column index; officers may use either the field name or its title."""
+    wanted = {}
+    for fld in schema.fields:
+        wanted[_norm(fld.name)] = fld.name
+        if fld.title:
+            wanted[_norm(fld.title)] = fld.name
+    columns: dict[str, int] = {}
+    for index, label in enumerate(header):
+        name = wanted.get(_norm(label))
+        if name and name not in columns:
+            columns[name] = index
+    return columns
+
+
+def _norm(label: str) -> str:
+    return "".join(ch for ch in (label or "").lower() if ch.isalnum())
+
+
+def _cell(cells: list, index: int) -> str:
+    return cells[index] if index < len(cells) else ""
+
+
+def _read_cells(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and non-blank rows (with their spreadsheet row numbers) as text."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            raw = _read_xlsx(path)
+        elif path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                raw = list(csv.reader(handle))
+        else:
+            raise RegisterError(f"The register {path.name} must be an .xlsx or .csv file.")
+    except RegisterError:
+        raise
+    except FileNotFoundError:
+        raise RegisterError(f"The register {path} does not exist.") from None
+    except Exception as error:  # openpyxl/csv raise many kinds for damaged files
+        raise RegisterError(f"The register {path.name} could not be read: {error}") from None
+    if not raw:
+        raise RegisterError(f"The register {path.name} is empty.")
+    header = [cell_text(value).strip() for value in raw[0]]
+    rows = [
+        (number, [cell_text(value).strip() for value in cells])
+        for number, cells in enumerate(raw[1:], start=HEADER_ROW + 1)
+        if any(cell_text(value).strip() for value in cells)
+    ]
+    return header, rows
+
+
+def _read_xlsx(path: Path) -> list[list]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()

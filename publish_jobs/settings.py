@@ -1,0 +1,41 @@
+"""Names and defaults of the publish jobs: one place for each."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PORTAL_URL_ENV = "WESTSUFFOLK_PORTAL_URL"
+API_TOKEN_ENV = "WESTSUFFOLK_API_TOKEN"
+CRASH_AT_ENV = "WESTSUFFOLK_PUBLISH_CRASH_AT"
+LOCK_FILE_ENV = "WESTSUFFOLK_PUBLISH_LOCK"
+
+REGISTER_SCHEMA_NAME = "information-asset-register"  # schemas/<name>.json in westsuffolk_schemas
+
+DEFAULT_LICENCE = "OGL-UK-3.0"
+DEFAULT_THEME = "GOVE"
+SCHEMA_TYPE = "Frictionless Table Schema"
+PUBLISHABLE_STATUS = "approved"
+PUBLISHABLE_PERSONAL_DATA = ("none", "anonymised")
+# Register statuses that take a dataset out of public view (it is never deleted).
+HIDDEN_STATUSES = ("withdrawn", "not_for_publication")
+SYNTHETIC_NOTE = (
+    "This is synthetic demonstration data made up for the West Suffolk open data portal; "
+    "it does not describe real council records."
+)
+ASSET_ID_FIELD = "asset_register_id"
+HASH_PREFIX = "sha256:"
+LIST_SEPARATOR = ";"
+
+DATASTORE_CHUNK_ROWS = 1000
+REQUEST_TIMEOUT_SECONDS = 60
+RETRY_ATTEMPTS = 5
+VALIDATION_WAIT_SECONDS = 60
+
+
+def default_lock_path() -> Path:
+    """Lock file shared by every run on this machine (override with the env variable)."""
+    explicit = os.environ.get(LOCK_FILE_ENV)
+    if explicit:
+        return Path(explicit)
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
+    return Path(runtime) / "westsuffolk-publish.lock"
