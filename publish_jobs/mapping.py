@@ -10,7 +10,8 @@ Keys of a mapping file (all optional; target fields are the table schema's field
     zero_pad:  {target field: width}                 digit-only values padded with leading zeros
     blank_unless_matches: {target field: regex}      malformed optional values are left empty
     unique_suffix: [target field, ...]               repeated values become X, X-2, X-3 (split payments)
-    exclude_rows: [{field: F, blank: true} | {field: F, below: N} | {field: F, in: [...]}]
+    exclude_rows: [{field: F, blank: true} | {field: F, below: N} | {field: F, in: [...]} |
+                   {field: F, invalid: true}]        rows left out (counted in the run report)
     redact:    [{field: F, when_column: source column, in: [...], replacement: text}]
     allow_personal_data: {values: [...], patterns: [regex, ...]}   not flagged by the personal-data scan
 
@@ -33,6 +34,7 @@ REDACTED = "REDACTED – personal data"
 ANY_OTHER_VALUE = "*"
 NUMBER_TYPES = ("number", "integer")
 NUMBER_NOISE = re.compile(r"[£,\s]")
+EXCLUDE_TESTS = ("blank", "below", "in", "invalid")
 DEFAULT_MAPPING_KEYS = (
     "description", "columns", "drop", "constants", "values", "dates", "zero_pad", "blank_unless_matches",
     "unique_suffix", "exclude_rows", "redact", "allow_personal_data",
@@ -134,8 +136,9 @@ def _check_targets(mapping: Mapping, schema: dict) -> list[Problem]:
         if not rule.get("when_column") or not rule.get("in"):
             problems.append(_problem("each redact rule needs 'field', 'when_column' and 'in'.", mapping.path))
     for rule in mapping.exclude_rows:
-        if not {"blank", "below", "in"} & set(rule):
-            problems.append(_problem("each exclude_rows rule needs 'blank', 'below' or 'in'.", mapping.path))
+        if not set(EXCLUDE_TESTS) & set(rule):
+            problems.append(_problem(f"each exclude_rows rule needs one of: {', '.join(EXCLUDE_TESTS)}.",
+                                     mapping.path))
     for target, pattern in [*mapping.blank_unless_matches.items(), *((None, p) for p in mapping.allow_patterns)]:
         try:
             re.compile(pattern)
@@ -159,7 +162,7 @@ def apply_mapping(table: Table, mapping: Mapping, schema: dict) -> MappedTable:
                 row[rule["field"]] = rule.get("replacement", REDACTED)
         for name, spec in fields.items():
             row[name] = _convert(row[name], name, spec, mapping, number)
-        if any(_excluded(row[rule["field"]], rule) for rule in mapping.exclude_rows):
+        if any(_excluded(row[rule["field"]], rule, fields[rule["field"]]) for rule in mapping.exclude_rows):
             excluded += 1
             continue
         out.rows.append([row[name] for name in fields])
@@ -220,8 +223,10 @@ def _convert(value: str, name: str, spec: dict, mapping: Mapping, row_number: in
     return value
 
 
-def _excluded(value: str, rule: dict) -> bool:
+def _excluded(value: str, rule: dict, spec: dict) -> bool:
     if rule.get("blank") and not value:
+        return True
+    if rule.get("invalid") and value and not _parses(value, spec.get("type", "string")):
         return True
     if "in" in rule and value in [_scalar(v) for v in rule["in"]]:
         return True
@@ -231,6 +236,18 @@ def _excluded(value: str, rule: dict) -> bool:
         except ValueError:
             return False
     return False
+
+
+def _parses(value: str, kind: str) -> bool:
+    """Whether a value reads as its schema type (dates as YYYY-MM-DD, numbers as digits)."""
+    try:
+        if kind == "date":
+            dt.date.fromisoformat(value)
+        elif kind in NUMBER_TYPES:
+            float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _make_unique(table: MappedTable, position: int) -> None:

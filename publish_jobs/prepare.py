@@ -1,0 +1,88 @@
+"""Everything that happens to an asset before the portal is contacted: decide, map, check, hash."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import extracts, mapping, personal_data, table_check
+from .periods import period_range
+from .problems import AssetBlocked, Problem
+from .register import Asset
+from .settings import HIDDEN_STATUSES, PUBLISHABLE_PERSONAL_DATA, PUBLISHABLE_STATUS
+
+PUBLISH, HIDE, SKIP, REFUSE = "publish", "hide", "skip", "refuse"
+TEXT_TYPES = ("string", "any")
+
+
+@dataclass
+class Decision:
+    action: str  # PUBLISH, HIDE (make private if on the portal), SKIP, REFUSE
+    reason: str
+
+
+@dataclass
+class PreparedTable:
+    schema_ref: str
+    schema: dict
+    csv_bytes: bytes
+    sha256: str
+    row_count: int
+    period_start: dt.date
+    period_end: dt.date
+    extract: str
+    notes: list[str] = field(default_factory=list)
+
+
+def decide(asset: Asset) -> Decision:
+    """What the register allows for this asset."""
+    status, personal = asset.publication_status, asset.personal_data
+    if status in HIDDEN_STATUSES:
+        return Decision(HIDE, f"The register marks it {status.replace('_', ' ')}; it is kept private on the portal.")
+    if status != PUBLISHABLE_STATUS:
+        return Decision(SKIP, f"The register marks it {status.replace('_', ' ')}; nothing is published yet.")
+    if personal not in PUBLISHABLE_PERSONAL_DATA:
+        return Decision(REFUSE, f"It is approved but the register says it holds {personal.replace('_', ' ')} "
+                                "data, which is never published. It is kept private on the portal.")
+    return Decision(PUBLISH, "Approved, with no personal data.")
+
+
+def prepare(asset: Asset, extracts_root: Path) -> PreparedTable:
+    """The mapped, validated, scanned CSV ready to publish; AssetBlocked says why not."""
+    schema_ref, schema = table_check.resolve_schema(asset.table_schema)
+    try:
+        start, end = period_range(asset.period)
+    except ValueError as error:
+        raise AssetBlocked(Problem(str(error), column="period", source="register")) from None
+    mapping_path = asset.register_dir / asset.column_mapping if asset.column_mapping else None
+    rules = mapping.load_mapping(mapping_path, schema)
+    source = extracts.locate(asset.extract_location, extracts_root)
+    table = mapping.apply_mapping(extracts.read_table(source), rules, schema)
+
+    text_columns = [f["name"] for f in schema["fields"] if f.get("type", "string") in TEXT_TYPES]
+    findings = personal_data.scan(table.header, table.rows, table.source_rows, text_columns,
+                                  rules.allow_values, rules.allow_patterns)
+    problems = personal_data.as_problems(findings)
+    data = to_csv(table.header, table.rows)
+    with tempfile.TemporaryDirectory(prefix="westsuffolk-publish-") as folder:
+        path = Path(folder) / f"{schema['name']}.csv"
+        path.write_bytes(data)
+        problems += table_check.validate_file(path, schema_ref, table.source_rows)
+    if problems:
+        raise AssetBlocked(problems)
+    return PreparedTable(
+        schema_ref=schema_ref, schema=schema, csv_bytes=data, sha256=hashlib.sha256(data).hexdigest(),
+        row_count=len(table.rows), period_start=start, period_end=end, extract=source, notes=table.notes)
+
+
+def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """The published bytes: UTF-8 without a byte-order mark, "\\n" line endings, minimal quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
