@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the local services (PostgreSQL, Redis, Solr, CKAN + jobs worker).
-# Usage: services.sh start-backing | init INSTANCE | start-ckan | stop | status
+# Usage: services.sh start-backing | init INSTANCE | start-ckan | restart-ckan | stop | status
 . "$(dirname "$0")/lib.sh"
 
 pg_run() { runuser -u postgres -- "$@"; }
@@ -155,7 +155,8 @@ case "${1:-}" in
   start-backing) start_postgres; start_redis; start_solr ;;
   init) init_instance "${2:?instance: run or test}" ;;
   start-ckan) start_ckan ;;
+  restart-ckan) stop_pidfile "CKAN jobs worker" "$VAR/run/worker.pid"; stop_pidfile "CKAN (gunicorn)" "$VAR/run/gunicorn.pid"; start_ckan ;;
   stop) stop_all ;;
   status) status ;;
-  *) fail "usage: services.sh start-backing | init run|test | start-ckan | stop | status" ;;
+  *) fail "usage: services.sh start-backing | init run|test | start-ckan | restart-ckan | stop | status" ;;
 esac

@@ -1,0 +1,23 @@
+"""Shared test settings. CKAN's own pytest plugin is loaded by its entry point; scripts/test.sh
+passes --ckan-ini. Paths to the repository's data live here, once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+REFERENCE = REPO.parent / "shared" / "reference"
+REAL_SPEND = REFERENCE / "real-spend"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def real_spend_dir() -> Path:
+    if not REAL_SPEND.is_dir():
+        pytest.fail(f"reference files missing: {REAL_SPEND} (the project's shared/ folder sits beside the repo)")
+    return REAL_SPEND
