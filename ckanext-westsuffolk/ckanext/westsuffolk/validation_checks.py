@@ -1,4 +1,4 @@
-"""Our own frictionless checks: text that a spreadsheet would run as a formula.
+"""Our own frictionless checks: formula-like text, and uniqueness in bounded memory.
 
 A published CSV is opened in spreadsheets by the public; a text cell starting
 with =, +, - or @ can be run as a formula ("CSV injection"). Only text fields
@@ -8,10 +8,13 @@ cell that is just a signed number (e.g. "-12.50", "+44 1284 763233") is fine.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar, Iterable, List
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, List
 
 import attrs
 from frictionless import Check, errors
+
+from .validation_seen import SeenValues
 
 if TYPE_CHECKING:
     from frictionless import Error, Row
@@ -55,9 +58,76 @@ class formula_cell(Check):
                 if type(text) is str and text[:1] in FORMULA_START and looks_like_formula(text):
                     yield FormulaCellError(
                         note=f'it starts with "{text[0]}"',
-                        cells=[str(c) if c is not None else "" for c in cells],
+                        cells=_texts(cells),
                         row_number=row.row_number,
                         cell=text,
                         field_name=name,
                         field_number=index + 1,
                     )
+
+
+def _key(value: Any) -> str:
+    """Text key under which equal typed values (e.g. 1.0 and 1.00) collide."""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+@attrs.define(kw_only=True, repr=False)
+class unique_values(Check):
+    """Frictionless' unique and primary-key checks, with memory that stays flat.
+
+    Built with the constraints taken out of the schema the file is read with,
+    so frictionless does not also keep every value in a dict.
+    """
+
+    type = "westsuffolk-unique"
+    Errors: ClassVar[List] = [errors.UniqueError, errors.PrimaryKeyError]
+
+    unique_fields: List[str] = attrs.field(factory=list)
+    primary_key: List[str] = attrs.field(factory=list)
+
+    def validate_start(self) -> Iterable[Error]:
+        names = [f.name for f in self.resource.header.get_expected_fields()]  # type: ignore[attr-defined]
+        self.__unique = [(names.index(n) + 1, n, SeenValues()) for n in self.unique_fields if n in names]
+        has_key = bool(self.primary_key) and set(self.primary_key) <= set(names)
+        self.__key_seen = SeenValues() if has_key else None
+        yield from []
+
+    def validate_row(self, row: Row) -> Iterable[Error]:
+        for field_number, name, seen in self.__unique:
+            value = row[name]
+            if value is not None:
+                first = seen.add(_key(value), row.row_number)
+                if first is not None:
+                    yield errors.UniqueError(
+                        note=f"the same as in the row at position {first}",
+                        cells=_texts(row.cells),
+                        row_number=row.row_number,
+                        cell=str(value),
+                        field_name=name,
+                        field_number=field_number,
+                    )
+        if self.__key_seen is not None:
+            values = [row[name] for name in self.primary_key]
+            if all(v is None for v in values):
+                note = 'cells composing the primary keys are all "None"'
+            else:
+                first = self.__key_seen.add(_KEY_SEPARATOR.join(map(_key, values)), row.row_number)
+                note = None if first is None else f"the same as in the row at position {first}"
+            if note:
+                yield errors.PrimaryKeyError(note=note, cells=_texts(row.cells), row_number=row.row_number)
+
+    def validate_end(self) -> Iterable[Error]:
+        for _, _, seen in self.__unique:
+            seen.close()
+        if self.__key_seen is not None:
+            self.__key_seen.close()
+        yield from []
+
+
+_KEY_SEPARATOR = "\x1f"
+
+
+def _texts(cells: List[Any]) -> List[str]:
+    return [str(c) if c is not None else "" for c in cells]
