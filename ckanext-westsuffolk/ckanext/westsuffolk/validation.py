@@ -248,6 +248,13 @@ def _next_encoding(encoding: Optional[str]) -> Optional[str]:
     return order[order.index(encoding) + 1] if encoding in order[:-1] else None
 
 
+def _raise_if_undecodable(exc: Exception, facts: SourceFacts) -> None:
+    """Turn frictionless' encoding error into UnicodeDecodeError when another encoding may read the file."""
+    error = getattr(exc, "error", None)
+    if error is not None and error.type == "encoding-error" and _next_encoding(facts.encoding):
+        raise UnicodeDecodeError(facts.encoding, b"", 0, 1, error.note) from exc
+
+
 def _open_resource(facts: SourceFacts, schema: Schema) -> TableResource:
     options: Dict[str, Any] = {"format": facts.format, "schema": schema}
     if facts.encoding:
@@ -265,8 +272,7 @@ def _read_rows(facts: SourceFacts, schema: Schema, report: _Report) -> None:
         resource.open()
     except FrictionlessException as exc:
         resource.close()
-        if exc.error.type == "encoding-error" and _next_encoding(facts.encoding):
-            raise UnicodeDecodeError(facts.encoding, b"", 0, 1, exc.error.note) from exc
+        _raise_if_undecodable(exc, facts)
         report.add(_issue_from_error(exc.error, fields, schema))
         return
     with resource:
@@ -285,6 +291,7 @@ def _read_rows(facts: SourceFacts, schema: Schema, report: _Report) -> None:
         try:
             _stream_rows(resource, checks if check_rows else None, fields, schema, report)
         except (FrictionlessException, csv.Error) as exc:
+            _raise_if_undecodable(exc, facts)
             note = exc.error.note if isinstance(exc, FrictionlessException) else str(exc)
             detail = f"reading stopped after row {report.row_count + _HEADER_ROW}: {note}"
             report.fail_reading(_issue("source-error", detail=detail))
@@ -307,10 +314,8 @@ def _stream_rows(resource: TableResource, checks: Optional[list], fields: Dict[s
             return
         for row in resource.row_stream:
             count += 1
-            problems = row.errors
-            for check in checks:
-                problems = problems + list(check.validate_row(row)) if problems else list(check.validate_row(row))
-            for error in problems:
+            problems = [*row.errors, *(e for check in checks for e in check.validate_row(row))]
+            for error in _without_echoes(problems) if problems else ():
                 if report.wants_detail():
                     report.add(_issue_from_error(error, fields, schema))
                 else:
@@ -318,6 +323,15 @@ def _stream_rows(resource: TableResource, checks: Optional[list], fields: Dict[s
                     report.titles.setdefault(error.type, _issue_from_error(error, fields, schema).title)
     finally:
         report.row_count = count
+
+
+def _without_echoes(problems: List[Error]) -> List[Error]:
+    """Drop the "required" error frictionless adds for a cell that is missing from a short row."""
+    missing = {e.field_name for e in problems if e.type == "missing-cell"}
+    if not missing:
+        return problems
+    return [e for e in problems
+            if not (e.type == "constraint-error" and e.field_name in missing and _CONSTRAINT_REQUIRED in e.note)]
 
 
 def _columns_line_up(resource: TableResource, schema: Schema) -> bool:
@@ -334,11 +348,16 @@ def _columns_line_up(resource: TableResource, schema: Schema) -> bool:
 # --- frictionless errors -> issues ----------------------------------------------
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_CONSTRAINT_REQUIRED = 'constraint "required"'
 _POSITION = re.compile(r"position (\d+)")
 
 
-def _variant_and_detail(error: Error) -> Tuple[Optional[str], Optional[str]]:
+def _variant_and_detail(error: Error, schema: Schema) -> Tuple[Optional[str], Optional[str]]:
     note = error.note or ""
+    if error.type == "formula-cell":
+        return None, error.cell[:1]
+    if error.type == "incorrect-label" and error.label in schema.field_names:
+        return "misplaced", str(schema.field_names.index(error.label) + 1)
     if error.type == "constraint-error":
         match = _CONSTRAINT.search(note)
         return (match.group(1) if match else None), note
@@ -351,7 +370,7 @@ def _variant_and_detail(error: Error) -> Tuple[Optional[str], Optional[str]]:
 
 
 def _issue_from_error(error: Error, fields: Dict[str, frictionless.Field], schema: Schema) -> ValidationIssue:
-    variant, detail = _variant_and_detail(error)
+    variant, detail = _variant_and_detail(error, schema)
     name = getattr(error, "field_name", None) or None
     schema_field = fields.get(name) if name else None
     is_label = error.type in _LABEL_TYPES

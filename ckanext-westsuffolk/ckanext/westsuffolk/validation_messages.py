@@ -21,7 +21,7 @@ class Wording(NamedTuple):
     fix: str
 
 
-_SAVE_AS = 'save it from your spreadsheet as "CSV UTF-8 (Comma delimited)" or as an Excel workbook (.xlsx)'
+_SAVE_AS = 'save it as "CSV UTF-8 (Comma delimited)" or as an Excel workbook (.xlsx)'
 _HEADINGS = "The column headings should be, in this order: {headings}."
 
 WORDING: Dict[str, Wording] = {
@@ -106,6 +106,11 @@ WORDING: Dict[str, Wording] = {
         "Wrong column heading",
         'Column {column} is headed "{value}" but should be headed "{field}".',
         'Rename the heading of column {column} to exactly "{field}". ' + _HEADINGS,
+    ),
+    "incorrect-label/misplaced": Wording(
+        "Columns in the wrong order",
+        'Column {column} is headed "{value}", which should be column {detail}; column {column} should be "{field}".',
+        "Move the columns into the right order. " + _HEADINGS,
     ),
     "blank-label": Wording(
         "Blank column heading",
