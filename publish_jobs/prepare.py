@@ -17,6 +17,7 @@ from .settings import HIDDEN_STATUSES, PUBLISHABLE_PERSONAL_DATA, PUBLISHABLE_ST
 
 PUBLISH, HIDE, SKIP, REFUSE = "publish", "hide", "skip", "refuse"
 TEXT_TYPES = ("string", "any")
+APPROVAL_NEEDS = ("table_schema", "extract_location")
 
 
 @dataclass
@@ -53,6 +54,10 @@ def decide(asset: Asset) -> Decision:
 
 def prepare(asset: Asset, extracts_root: Path) -> PreparedTable:
     """The mapped, validated, scanned CSV ready to publish; AssetBlocked says why not."""
+    missing = [name for name in APPROVAL_NEEDS if not asset.values.get(name)]
+    if missing:
+        raise AssetBlocked([Problem("An approved asset needs this filled in.", column=name, source="register")
+                            for name in missing])
     schema_ref, schema = table_check.resolve_schema(asset.table_schema)
     try:
         start, end = period_range(asset.period)

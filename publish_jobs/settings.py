@@ -39,3 +39,5 @@ def default_lock_path() -> Path:
         return Path(explicit)
     runtime = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
     return Path(runtime) / "westsuffolk-publish.lock"
+# Where the portal serves a table schema (the extension's schema registry pages).
+SCHEMA_URL_PATH = "/schemas/{name}/{version}.json"

@@ -1,0 +1,330 @@
+"""Write the demo content: a West Suffolk asset register (register.xlsx), its extracts and mappings.
+
+Reproducible (fixed random seed, fixed dates): run it again and the outputs are the same, so they are
+committed beside it. Every extract is synthetic and says so (data_provenance=synthetic; the publish
+jobs add a sentence to each description). Three extracts are shaped like real council finance exports
+(own column names, day/month/year dates, "£1,234.56" amounts, a payee-type column) and come with
+column mappings; the rest follow their table schema directly, starting from schemas/examples.
+
+    .venv/bin/python publish_jobs/demo/make_demo.py
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ckanext.westsuffolk import table_schemas
+from publish_jobs.register import register_schema
+
+HERE = Path(__file__).resolve().parent
+EXTRACTS, MAPPINGS = HERE / "extracts", HERE / "mappings"
+DEMO_MAPPING_PREFIX = "westsuffolk-"
+SEED = 20240930
+COUNCIL, GSS = "West Suffolk Council", "E07000245"
+REVIEWED = dt.date(2024, 10, 7)
+QUARTER = "2024-Q3"
+QUARTER_DAYS = [dt.date(2024, 7, 1) + dt.timedelta(days=n) for n in range(92)]
+TOWNS = ["Bury St Edmunds", "Newmarket", "Haverhill", "Mildenhall", "Brandon"]
+SUPPLIERS = [  # made up; company numbers are 8 digits, as Companies House issues them
+    ("Abbeygate Fuel Cards Ltd", "04817263"), ("Lark Valley Grounds Maintenance Ltd", "07712094"),
+    ("Brandon Flint Builders Ltd", "05533018"), ("Haverhill Print Works Ltd", "09120457"),
+    ("Newmarket Heath Catering Ltd", "06643291"), ("Breckland IT Services Ltd", "08876120"),
+    ("Mildenhall Skips and Recycling Ltd", "03398214"), ("Suffolk Road Surfacing Ltd", "02214876"),
+    ("Kentford Electrical Contractors Ltd", "10233417"), ("Linnet Office Supplies Ltd", "11458203"),
+    ("St Edmunds Legal Services LLP", "OC412398"), ("Cavenham Vehicle Hire Ltd", "06011384"),
+]
+CHARITIES = [("Haverhill Arts Trust", "1098765"), ("Brandon Youth Project", "1123456"),
+             ("Newmarket Food Bank", "1176543")]
+SERVICES = {  # ledger service label -> (cost centre code, expenditure codes)
+    "Operations": ("OPS", ["Vehicle fuel", "Waste disposal", "Grounds maintenance", "Vehicle hire"]),
+    "Resources and Property": ("RES", ["Repairs and maintenance", "Legal fees", "IT software"]),
+    "Families and Communities": ("FAC", ["Grants and contributions", "Catering"]),
+    "Planning and Growth": ("PLG", ["Consultancy", "Printing"]),
+    "Leisure and Culture": ("LEI", ["Grants and contributions", "Equipment"]),
+}
+CARD_MERCHANTS = [
+    ("Post Office Counters", "Postal Services", "9402", "Postage"),
+    ("Screwfix Bury St Edmunds", "Hardware Stores", "5251", "Tools and materials"),
+    ("Trainline", "Passenger Railways", "4112", "Staff travel"),
+    ("Haverhill Cafe Co", "Eating Places", "5812", "Meeting refreshments"),
+    ("Amazon Marketplace", "Book Stores", "5942", "Reference books"),
+    ("Suffolk Locksmiths", "Locksmith Services", "7399", "Emergency lock change"),
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def money(value: float) -> str:
+    return f"£{value:,.2f}"
+
+
+def ledger_spend(rng: random.Random) -> None:
+    """Finance ledger export, shaped like a real one (Harrogate-style columns, UK dates, £ amounts)."""
+    header = ["Body Name", "Expenditure Category", "Capital / Revenue", "Service Label", "Service Code",
+              "Expenditure Code", "Payment Date", "Supplier Name", "Supplier Type", "Company Reg No",
+              "Charity No", "Transaction No.", "Net Amount", "Irrecoverable VAT", "Narrative"]
+    rows = []
+    for number in range(300):
+        service = rng.choice(list(SERVICES))
+        code, kinds = SERVICES[service]
+        kind = rng.choice(kinds)
+        if number % 29 == 7:  # payments to private individuals (e.g. a refund of a bond): redacted on publication
+            supplier, supplier_type, company, charity = f"Resident {number:03d}", "Individual", "", ""
+        elif kind == "Grants and contributions":
+            (supplier, charity), supplier_type, company = rng.choice(CHARITIES), "Charity", ""
+        else:
+            (supplier, company), supplier_type, charity = rng.choice(SUPPLIERS), "Company", ""
+        rows.append([
+            COUNCIL, "Supplies and Services", "C" if kind == "Repairs and maintenance" and number % 3 == 0 else "R",
+            service, f"{code}{rng.randint(100, 999)}", kind, rng.choice(QUARTER_DAYS).strftime("%d/%m/%Y"),
+            supplier, supplier_type, company, charity, f"AP-{3100000 + number}",
+            money(round(rng.uniform(500.01, 48000), 2)), "0.00", f"Internal note {rng.randint(1000, 9999)}",
+        ])
+    write_csv(EXTRACTS / "finance" / f"ledger-spend-{QUARTER}.csv", header, rows)
+    write_mapping("ledger-spend", {
+        "description": "Finance ledger export to spend-over-500.",
+        "columns": {"Service Label": "service_area", "Expenditure Code": "expense_type",
+                    "Capital / Revenue": "capital_or_revenue", "Payment Date": "expenditure_date",
+                    "Supplier Name": "beneficiary", "Company Reg No": "beneficiary_company_number",
+                    "Charity No": "beneficiary_charity_number", "Transaction No.": "transaction_number",
+                    "Net Amount": "amount", "Irrecoverable VAT": "irrecoverable_vat",
+                    "Expenditure Category": "purpose"},
+        "drop": ["Body Name", "Service Code", "Narrative"],
+        "constants": {"organisation_name": COUNCIL, "organisation_code": GSS},
+        "values": {"capital_or_revenue": {"C": "capital", "R": "revenue"}},
+        "dates": {"expenditure_date": "%d/%m/%Y"},
+        "redact": [{"field": "beneficiary", "when_column": "Supplier Type", "in": ["Individual"],
+                    "replacement": "REDACTED – personal data"}],
+    })
+
+
+def card_transactions(rng: random.Random) -> None:
+    """Purchase card statement export (Calderdale-style columns)."""
+    header = ["Body", "Organisation Name", "Transaction Date", "Transaction number", "Supplier Name",
+              "Net Amount", "Merchant Category", "MCC", "Expense Area", "Expense Type", "Cardholder", "Expense Code"]
+    rows = []
+    for number in range(150):
+        merchant, category, mcc, purpose = rng.choice(CARD_MERCHANTS)
+        rows.append([GSS, COUNCIL, rng.choice(QUARTER_DAYS).strftime("%d/%m/%Y"), f"PC-{52000 + number}", merchant,
+                     f"{rng.uniform(2, 480):.2f}", category, mcc, rng.choice(list(SERVICES)), purpose,
+                     f"Card {rng.randint(10, 99)}", f"{rng.randint(10000000, 99999999)}"])
+    write_csv(EXTRACTS / "finance" / f"purchase-cards-{QUARTER}.csv", header, rows)
+    write_mapping("purchase-cards", {
+        "description": "Card statement export to purchase-card-transactions.",
+        "columns": {"Transaction Date": "transaction_date", "Transaction number": "transaction_number",
+                    "Supplier Name": "beneficiary", "Net Amount": "amount", "Merchant Category": "merchant_category",
+                    "MCC": "merchant_category_code", "Expense Area": "service_area", "Expense Type": "purpose"},
+        "drop": ["Body", "Organisation Name", "Cardholder", "Expense Code"],
+        "constants": {"organisation_name": COUNCIL, "organisation_code": GSS},
+        "dates": {"transaction_date": "%d/%m/%Y"},
+    })
+
+
+def contracts_register(rng: random.Random) -> None:
+    """Contracts register export (Salford-style columns)."""
+    header = ["Directorate Name", "Process Used", "Contract Reference", "Contract Title", "Contract Description",
+              "Supplier Company Name", "Supplier Postcode", "Annual Value", "Total Contract Value",
+              "Start Date", "End Date", "SME Supplier?", "VCSE?", "Company Number", "Contract Manager"]
+    works = ["Grounds maintenance", "Public toilet cleaning", "Car park resurfacing", "Leisure centre boiler servicing",
+             "Street lighting repairs", "Printing of council tax bills", "IT support", "CCTV maintenance"]
+    rows = []
+    for number in range(60):
+        (supplier, company), work, town = rng.choice(SUPPLIERS), rng.choice(works), rng.choice(TOWNS)
+        start = dt.date(2022 + number % 3, 1 + number % 12, 1)
+        years = rng.choice([1, 2, 3, 5])
+        annual = round(rng.uniform(5200, 250000), 2)
+        rows.append([rng.choice(list(SERVICES)), rng.choice(["RFQ", "Open Tender", "Framework Call-off", "Waiver"]),
+                     f"WSC-C-{1000 + number}", f"{work}, {town}", f"{work} for council sites in {town}",
+                     supplier, f"IP{rng.randint(24, 33)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+                     f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}", f"{annual:.2f}", f"{annual * years:.2f}",
+                     start.isoformat(), (start.replace(year=start.year + years) - dt.timedelta(days=1)).isoformat(),
+                     rng.choice(["Yes", "No"]), "No", company.lstrip("0"), "Procurement Officer"])
+    write_csv(EXTRACTS / "procurement" / "contracts-register-2024-09.csv", header, rows)
+    write_mapping("contracts", {
+        "description": "Contracts register export to contracts.",
+        "columns": {"Directorate Name": "service_area", "Process Used": "procurement_route",
+                    "Contract Reference": "contract_reference", "Contract Title": "title",
+                    "Contract Description": "description", "Supplier Company Name": "supplier_name",
+                    "Supplier Postcode": "supplier_postcode", "Annual Value": "annual_value",
+                    "Total Contract Value": "contract_value", "Start Date": "start_date", "End Date": "end_date",
+                    "SME Supplier?": "supplier_is_sme", "VCSE?": "supplier_is_vcse",
+                    "Company Number": "supplier_company_number"},
+        "drop": ["Contract Manager"],
+        "constants": {"organisation_name": COUNCIL, "organisation_code": GSS},
+        "values": {"procurement_route": {"RFQ": "quote", "Open Tender": "tender", "Framework Call-off": "framework",
+                                         "Waiver": "direct-award"},
+                   "supplier_is_sme": {"Yes": "true", "No": "false"},
+                   "supplier_is_vcse": {"Yes": "true", "No": "false"}},
+        "zero_pad": {"supplier_company_number": 8},
+    })
+
+
+def write_mapping(name: str, content: dict) -> None:
+    MAPPINGS.mkdir(parents=True, exist_ok=True)
+    path = MAPPINGS / f"{DEMO_MAPPING_PREFIX}{name}.yaml"
+    path.write_text(f"# Written by make_demo.py\n{yaml.safe_dump(content, sort_keys=False, allow_unicode=True)}",
+                    encoding="utf-8")
+
+
+def from_example(schema: str, folder: str, period: str) -> str:
+    """An extract that already follows its schema: the schema's own valid example."""
+    target = EXTRACTS / folder / f"{schema}-{period}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(table_schemas.example_path(schema), target)
+    return f"extracts/{folder}/{schema}-*.csv"
+
+
+# asset id, title, service area, owner role, system, schema, status, personal data, frequency, period,
+# spatial, keywords, theme, extract (glob), mapping, contact mailbox
+def register_rows() -> list[dict]:
+    def asset(number, title, area, owner, system, schema, period, frequency, keywords, theme="GOVE",
+              status="approved", personal="none", extract=None, mapping=None, spatial=GSS,
+              mailbox="opendata@westsuffolk.gov.uk", description=None, tc=True):
+        folder = area.lower().split()[0]
+        if extract is None and status == "approved":
+            extract = from_example(schema, folder, period)
+        return {
+            "asset_id": f"IAR-{number:04d}", "title": title,
+            "description": description or f"{title} for West Suffolk Council, published under the Local "
+                                          "Government Transparency Code 2015.",
+            "service_area": area, "information_asset_owner": owner, "source_system": system,
+            "extract_location": extract or "", "table_schema": table_schemas.latest_ref(schema) if schema else "",
+            "column_mapping": mapping or "", "publication_status": status, "personal_data": personal,
+            "licence": "", "update_frequency": frequency, "spatial_coverage": spatial,
+            "transparency_code_category": schema if tc and schema else "", "keywords": keywords,
+            "retention": "6 years after the end of the financial year", "last_reviewed": REVIEWED,
+            "contact_email": mailbox, "period": period, "data_provenance": "synthetic", "theme": theme,
+        }
+
+    finance, hr = "Finance", "HR and Organisational Development"
+    return [
+        asset(1, "Spending over £500", finance, "Head of Finance", "Finance ledger", "spend-over-500", QUARTER,
+              "quarterly", "spending; payments; suppliers; transparency", "GOVE;ECON",
+              extract="extracts/finance/ledger-spend-*.csv", mapping="mappings/westsuffolk-ledger-spend.yaml",
+              mailbox="transparency@westsuffolk.gov.uk"),
+        asset(2, "Purchase card transactions", finance, "Head of Finance", "Card provider statements",
+              "purchase-card-transactions", QUARTER, "quarterly", "purchase cards; spending; transparency",
+              "GOVE;ECON", extract="extracts/finance/purchase-cards-*.csv",
+              mapping="mappings/westsuffolk-purchase-cards.yaml", mailbox="transparency@westsuffolk.gov.uk"),
+        asset(3, "Contracts over £5,000", "Procurement", "Procurement Manager", "Contracts register",
+              "contracts", QUARTER, "quarterly", "contracts; procurement; suppliers", "GOVE;ECON",
+              extract="extracts/procurement/contracts-register-*.csv", mapping="mappings/westsuffolk-contracts.yaml",
+              mailbox="procurement@westsuffolk.gov.uk"),
+        asset(4, "Invitations to tender over £5,000", "Procurement", "Procurement Manager", "e-Tendering portal",
+              "invitations-to-tender", QUARTER, "quarterly", "tenders; procurement", "GOVE;ECON",
+              mailbox="procurement@westsuffolk.gov.uk"),
+        asset(5, "Land and building assets", "Resources and Property", "Head of Property", "Asset management system",
+              "land-and-building-assets", "2024-25", "annual", "land; buildings; property", "GOVE;REGI"),
+        asset(6, "Grants to voluntary, community and social enterprise organisations", "Families and Communities",
+              "Head of Families and Communities", "Grants database", "grants-to-vcse", "2024-25", "annual",
+              "grants; voluntary sector; charities", "GOVE;SOCI"),
+        asset(7, "Organisation chart (top three levels)", hr, "Head of HR", "HR system", "organisation-chart",
+              "2024-25", "annual", "organisation chart; senior staff", mapping="mappings/westsuffolk-organisation-chart.yaml"),
+        asset(8, "Trade union facility time", hr, "Head of HR", "HR system", "trade-union-facility-time",
+              "2024-25", "annual", "trade unions; facility time; staff"),
+        asset(9, "Parking account", "Parking Services", "Parking Services Manager", "Finance ledger",
+              "parking-account", "2023-24", "annual", "parking; income; expenditure", "GOVE;TRAN"),
+        asset(10, "Controlled parking spaces", "Parking Services", "Parking Services Manager", "Car parks database",
+              "parking-spaces", "2024-25", "annual", "parking; car parks; spaces", "TRAN"),
+        asset(11, "Senior salaries: pay bands", hr, "Head of HR", "Payroll", "senior-salaries-bands", "2023-24",
+              "annual", "salaries; senior staff; pay"),
+        asset(12, "Senior salaries: named posts", hr, "Head of HR", "Payroll", "senior-salaries-posts", "2023-24",
+              "annual", "salaries; senior staff; remuneration"),
+        asset(13, "Pay multiple", hr, "Head of HR", "Payroll", "pay-multiple", "2023-24", "annual",
+              "pay multiple; pay ratio; salaries"),
+        asset(14, "Counter fraud work", "Internal Audit", "Head of Internal Audit", "Case management system",
+              "fraud", "2023-24", "annual", "fraud; counter fraud; investigations", "GOVE;JUST"),
+        asset(15, "Waste collection contracts", "Operations", "Head of Operations", "Contracts register",
+              "waste-collection-contract", "2024-25", "never", "waste; bins; recycling; contracts", "GOVE;ENVI"),
+        asset(16, "Council tax single person discounts", "Revenues and Benefits", "Head of Revenues and Benefits",
+              "Council tax system", None, "2024-25", "monthly", "council tax", status="not_for_publication",
+              personal="personal", description="Names and addresses of households receiving the discount.", tc=False),
+        asset(17, "Housing register applications", "Housing", "Head of Housing", "Housing register system", None,
+              "2024-25", "weekly", "housing; applications", status="not_for_publication",
+              personal="special_category", description="Applicants' circumstances, including health and disability.",
+              tc=False),
+        asset(18, "Electoral register", "Electoral Services", "Electoral Registration Officer",
+              "Electoral management system", None, "2024-25", "monthly", "electoral register",
+              status="not_for_publication", personal="personal",
+              description="Names and addresses of electors: available only as the law allows.", tc=False),
+        asset(19, "Licensed taxi and private hire drivers", "Licensing", "Licensing Manager", "Licensing system", None,
+              "2024-25", "monthly", "licensing; taxis", status="not_for_publication", personal="personal",
+              description="Driver licence holders, including conviction checks.", tc=False),
+        asset(20, "CCTV camera footage log", "Community Safety", "Community Safety Manager", "CCTV system", None,
+              "2024-25", "daily", "cctv; community safety", status="not_for_publication", personal="special_category",
+              description="Log of requests for footage of identifiable people.", tc=False),
+        asset(21, "Planning applications received", "Planning and Growth", "Head of Planning", "Planning system", None,
+              "2024-Q3", "weekly", "planning; applications; development", "REGI", status="under_review",
+              description="Applications received, with site address and proposal; agents' details to be removed.",
+              tc=False),
+        asset(22, "Business rates reliefs awarded", "Revenues and Benefits", "Head of Revenues and Benefits",
+              "Business rates system", None, "2024-25", "quarterly", "business rates; reliefs", "ECON",
+              status="under_review", personal="anonymised",
+              description="Reliefs awarded to businesses; sole traders to be anonymised.", tc=False),
+        asset(23, "Staff sickness absence", hr, "Head of HR", "HR system", None, "2024-Q3", "quarterly",
+              "sickness; absence; staff", status="under_review", personal="anonymised",
+              description="Working days lost per employee by service area.", tc=False),
+        asset(24, "Play area inspections", "Operations", "Head of Operations", "Asset inspection app", None,
+              "2024-Q3", "monthly", "play areas; inspections; parks", "SOCI", status="under_review",
+              description="Results of routine inspections of council play areas.", tc=False),
+        asset(25, "Mildenhall Hub car park spaces (old car park)", "Parking Services", "Parking Services Manager",
+              "Car parks database", "parking-spaces", "2022-23", "never", "parking; Mildenhall", "TRAN",
+              status="withdrawn", description="Spaces at the car park closed when the Mildenhall Hub opened; "
+                                              "superseded by the controlled parking spaces dataset.", tc=False),
+        asset(26, "Public toilets", "Operations", "Head of Operations", "Asset management system", None, "2024-25",
+              "annual", "toilets; facilities", "SOCI", status="not_for_publication",
+              description="Locations and opening hours; to be published once the review of provision is complete.",
+              tc=False),
+    ]
+
+
+def write_register(rows: list[dict]) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Register"
+    names = register_schema().field_names
+    sheet.append(names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row.get(name, "") or None for name in names])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 24
+    workbook.properties.creator = "make_demo.py"
+    workbook.properties.created = workbook.properties.modified = dt.datetime(2024, 10, 7)
+    workbook.save(HERE / "register.xlsx")
+
+
+def main() -> None:
+    if EXTRACTS.exists():
+        shutil.rmtree(EXTRACTS)
+    for old in MAPPINGS.glob(f"{DEMO_MAPPING_PREFIX}*.yaml"):
+        old.unlink()
+    rng = random.Random(SEED)
+    ledger_spend(rng)
+    card_transactions(rng)
+    contracts_register(rng)
+    write_mapping("organisation-chart", {
+        "description": "The organisation chart already follows its schema; only the allow-list is needed.",
+        "allow_personal_data": {"patterns": [r"[a-z.]+@westsuffolk\.gov\.uk"]},
+    })
+    rows = register_rows()
+    write_register(rows)
+    print(f"Wrote {len(rows)} assets to {HERE / 'register.xlsx'}, extracts in {EXTRACTS}, mappings in {MAPPINGS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Bring the portal in line with one asset: diff what is there with what should be, then apply.
+
+Order of writes (so nothing half-published is ever public, and a rerun after a crash converges):
+  1. organisation (if missing); 2. new dataset, private; 3. upload the period's file with an empty hash;
+  4. DataStore table recreated and filled; 5. resource hash set (the "this resource is complete" mark);
+  6. wait for the portal's own validation; 7. one package_patch: changed fields, and private=False.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import datastore
+from .crash import crash_point
+from .dataset_fields import (
+    changed_fields, dataset_fields, fallback_name, organisation_name, resource_fields, upload_name,
+)
+from .portal import NotOnPortal, Portal, PortalRefused
+from .prepare import HIDE, PUBLISH, REFUSE, PreparedTable, decide, prepare
+from .problems import AssetBlocked, Problem
+from .register import Asset
+from .settings import ASSET_ID_FIELD, DATASTORE_CHUNK_ROWS, HASH_PREFIX, VALIDATION_WAIT_SECONDS
+
+log = logging.getLogger(__name__)
+SEARCH_PAGE = 1000
+VALIDATION_POLL_SECONDS = 1.0
+PENDING = ("pending", "", None)
+
+CREATED, UPDATED, UNCHANGED, HIDDEN, SKIPPED, FAILED, PLANNED = (
+    "created", "updated", "unchanged", "hidden", "skipped", "failed", "would change")
+
+
+@dataclass
+class AssetResult:
+    asset_id: str
+    title: str = ""
+    outcome: str = SKIPPED
+    message: str = ""
+    dataset: str | None = None
+    changes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    writes: int = 0
+    rows: int | None = None
+
+    def as_dict(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if k != "problems"}
+        data["problems"] = [problem.as_dict() for problem in self.problems]
+        return data
+
+
+@dataclass
+class Changes:
+    """The difference between the portal and the register for one publishable asset."""
+
+    package: dict | None
+    name: str
+    wanted: dict
+    resource: dict | None
+    new_org: bool = False
+    metadata: dict = field(default_factory=dict)
+    upload: bool = False
+    reload_datastore: bool = False
+    duplicates: list[str] = field(default_factory=list)
+    publish: bool = False
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.package is None or self.new_org or self.metadata or self.upload
+                    or self.reload_datastore or self.duplicates or self.publish)
+
+    def describe(self) -> list[str]:
+        lines = []
+        if self.new_org:
+            lines.append(f"create organisation {self.wanted['owner_org']}")
+        if self.package is None:
+            lines.append(f"create dataset {self.name} (private until complete)")
+        elif self.metadata:
+            lines.append(f"update dataset fields: {', '.join(sorted(self.metadata))}")
+        if self.upload:
+            lines.append(("replace" if self.resource else "add") + " file and DataStore table")
+        elif self.reload_datastore:
+            lines.append("reload DataStore table")
+        if self.duplicates:
+            lines.append(f"remove {len(self.duplicates)} duplicate file(s) left by an interrupted run")
+        if self.publish:
+            lines.append("make public")
+        return lines
+
+
+def diff(asset: Asset, table: PreparedTable, package: dict | None, portal_url: str,
+         organisations: set[str]) -> Changes:
+    """Pure: what must change on the portal for this asset (no calls)."""
+    resources = [r for r in (package or {}).get("resources", []) if r.get("name") == asset.period]
+    others = [r for r in (package or {}).get("resources", []) if r.get("name") != asset.period]
+    wanted = dataset_fields(asset, table, portal_url, others)
+    resource = resources[0] if resources else None
+    changes = Changes(package=package, name=package["name"] if package else fallback_name(asset),
+                      wanted=wanted, resource=resource, duplicates=[r["id"] for r in resources[1:]])
+    changes.new_org = wanted["owner_org"] not in organisations
+    if package is not None:
+        changes.metadata = changed_fields(wanted, package)
+    complete = resource is not None and resource.get("hash") == HASH_PREFIX + table.sha256
+    changes.upload = not complete or _resource_fields_differ(resource, asset, table)
+    changes.reload_datastore = complete and not resource.get("datastore_active")
+    changes.publish = package is None or bool(package.get("private"))
+    return changes
+
+
+def _resource_fields_differ(resource: dict | None, asset: Asset, table: PreparedTable) -> bool:
+    if resource is None:
+        return True
+    wanted = resource_fields(asset, table)
+    wanted.pop("description")  # carries the row count, which the hash already covers
+    return any(str(resource.get(key) or "") != value for key, value in wanted.items())
+
+
+class Publisher:
+    def __init__(self, portal: Portal, extracts_root: Path, *, dry_run: bool = False,
+                 chunk_rows: int = DATASTORE_CHUNK_ROWS, validation_wait: float = VALIDATION_WAIT_SECONDS):
+        self.portal = portal
+        self.extracts_root = Path(extracts_root)
+        self.dry_run = dry_run
+        self.chunk_rows = chunk_rows
+        self.validation_wait = validation_wait
+        self._packages: dict[str, dict] | None = None
+        self._organisations: set[str] | None = None
+
+    # ---- what is on the portal (read calls only) ----
+    def packages(self) -> dict[str, dict]:
+        """Every dataset that carries an asset register id, private ones included, by that id."""
+        if self._packages is None:
+            found, start = {}, 0
+            while True:
+                page = self.portal.read("package_search", fq=f"{ASSET_ID_FIELD}:[* TO *]", include_private=True,
+                                        rows=SEARCH_PAGE, start=start, sort="metadata_created asc")
+                for package in page["results"]:
+                    found.setdefault(package.get(ASSET_ID_FIELD), package)
+                start += SEARCH_PAGE
+                if start >= page["count"]:
+                    break
+            self._packages = found
+        return self._packages
+
+    def organisations(self) -> set[str]:
+        if self._organisations is None:
+            self._organisations = set(self.portal.read("organization_list"))
+        return self._organisations
+
+    def find_package(self, asset: Asset) -> dict | None:
+        package = self.packages().get(asset.asset_id)
+        if package is not None:
+            return package
+        try:  # not in the search index yet: the deterministic name is the fallback
+            package = self.portal.read("package_show", id=fallback_name(asset))
+        except NotOnPortal:
+            return None
+        return package if package.get(ASSET_ID_FIELD) in (asset.asset_id, None, "") else None
+
+    # ---- one asset ----
+    def process(self, asset: Asset) -> AssetResult:
+        result = AssetResult(asset_id=asset.asset_id, title=asset.title)
+        writes_before = self.portal.writes
+        try:
+            decision = decide(asset)
+            result.message = decision.reason
+            if decision.action == PUBLISH:
+                self._publish(asset, result)
+            elif decision.action in (HIDE, REFUSE):
+                self._hide(asset, result)
+                if decision.action == REFUSE:  # approved with personal data: an error in the register
+                    result.outcome = FAILED
+                    result.problems.append(Problem(decision.reason, asset_id=asset.asset_id, row=asset.row,
+                                                   column="personal_data", source="register"))
+        except AssetBlocked as blocked:
+            result.outcome = FAILED
+            result.problems += [_locate(problem, asset) for problem in blocked.problems]
+            result.message = "Not published: " + str(result.problems[0])
+        except PortalRefused as refused:
+            result.outcome = FAILED
+            result.message = str(refused)
+            result.problems.append(Problem(str(refused), asset_id=asset.asset_id, source="portal"))
+        result.writes = self.portal.writes - writes_before
+        return result
+
+    def _hide(self, asset: Asset, result: AssetResult) -> None:
+        """Withdrawn (or refused) assets: private on the portal, logged, never deleted."""
+        package = self.find_package(asset)
+        if package is None:
+            result.outcome = SKIPPED
+            return
+        result.dataset = package["name"]
+        if package.get("private"):
+            result.outcome = UNCHANGED
+            return
+        result.changes.append("make private (never deleted)")
+        if self.dry_run:
+            result.outcome = PLANNED
+            return
+        self.portal.write("package_patch", id=package["id"], private=True)
+        result.outcome = HIDDEN
+        log.warning("%s made private: %s", asset.asset_id, result.message)
+
+    def _publish(self, asset: Asset, result: AssetResult) -> None:
+        table = prepare(asset, self.extracts_root)
+        result.rows = table.row_count
+        package = self.find_package(asset)
+        changes = diff(asset, table, package, self.portal.url, self.organisations())
+        result.dataset = changes.name
+        result.changes = changes.describe() + [f"note: {note}" for note in table.notes]
+        if changes.nothing:
+            result.outcome = UNCHANGED
+            result.message = "Already up to date."
+            return
+        if self.dry_run:
+            result.outcome = PLANNED
+            return
+        self._apply(asset, table, changes)
+        result.outcome = CREATED if package is None else UPDATED
+        result.message = "Published." if package is None else "Updated."
+
+    # ---- writes ----
+    def _apply(self, asset: Asset, table: PreparedTable, changes: Changes) -> None:
+        write = self.portal.write
+        if changes.new_org:
+            write("organization_create", name=changes.wanted["owner_org"], title=asset.service_area)
+            self.organisations().add(changes.wanted["owner_org"])
+        package = changes.package
+        if package is None:
+            package = write("package_create", name=changes.name, private=True, **changes.wanted)
+            crash_point("after-dataset-create")
+        for duplicate in changes.duplicates:
+            write("resource_delete", id=duplicate)
+        resource = changes.resource
+        if changes.upload:
+            resource = self._upload(asset, table, package, resource)
+        if changes.upload or changes.reload_datastore:
+            datastore.load(write, resource["id"], table.schema, table.csv_bytes, self.chunk_rows,
+                           replace=bool(resource.get("datastore_active")) or changes.resource is not None,
+                           after_chunk=lambda done: crash_point("mid-datastore"))
+        if changes.upload:
+            write("resource_patch", id=resource["id"], hash=HASH_PREFIX + table.sha256)
+            self._await_validation(resource["id"])
+        patch = dict(changes.metadata)
+        if changes.publish:
+            patch["private"] = False
+        if patch:
+            crash_point("before-publish")
+            write("package_patch", id=package["id"], **patch)
+
+    def _upload(self, asset: Asset, table: PreparedTable, package: dict, resource: dict | None) -> dict:
+        fields = resource_fields(asset, table)
+        fields["hash"] = ""  # set only once the DataStore holds the rows too
+        upload = (upload_name(package["name"], asset), table.csv_bytes, lambda: crash_point("mid-upload"))
+        if resource is None:
+            created = self.portal.write("resource_create", package_id=package["id"], upload=upload, **fields)
+        else:
+            created = self.portal.write("resource_patch", id=resource["id"], upload=upload, **fields)
+        crash_point("after-upload")
+        return created
+
+    def _await_validation(self, resource_id: str) -> None:
+        """The portal validates uploads itself (maybe in the background): wait for its verdict."""
+        deadline = time.monotonic() + self.validation_wait
+        while True:
+            resource = self.portal.read("resource_show", id=resource_id)
+            status = resource.get("validation_status")
+            if status not in PENDING or "validation_status" not in resource:
+                break
+            if time.monotonic() > deadline:
+                raise PortalRefused("The portal has not finished checking the file; it stays private and "
+                                    "the next run will try again.")
+            time.sleep(VALIDATION_POLL_SECONDS)
+        if status in ("failure", "error"):
+            raise PortalRefused(f"The portal's own check of the file ended in {status} "
+                                f"({resource.get('validation_error_count') or 0} problems); it stays private.")
+
+
+def _locate(problem: Problem, asset: Asset) -> Problem:
+    """Problems from the register carry the register row; others keep the extract's row."""
+    row = problem.row if problem.row is not None or problem.source != "register" else asset.row
+    return Problem(problem.message, asset_id=asset.asset_id, row=row, column=problem.column, source=problem.source)
