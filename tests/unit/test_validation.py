@@ -187,8 +187,8 @@ def test_renamed_moved_and_extra_columns_say_what_was_expected():
         ("extra-label", 7, "notes", None),
     ]
     renamed, moved = result.issues[0], result.issues[1]
-    assert 'should be headed "date"' in renamed.message
-    assert "should be column 4" in moved.message
+    assert 'spelled exactly "date"' in renamed.message
+    assert "looks like column 4" in moved.message
     assert all(", ".join(HEADER) in i.fix for i in result.issues if i.row == 1)
 
 

@@ -255,19 +255,17 @@ def _raise_if_undecodable(exc: Exception, facts: SourceFacts) -> None:
         raise UnicodeDecodeError(facts.encoding, b"", 0, 1, error.note) from exc
 
 
-def _open_resource(facts: SourceFacts, schema: Schema) -> TableResource:
-    options: Dict[str, Any] = {"format": facts.format, "schema": schema}
-    if facts.encoding:
-        options["encoding"] = facts.encoding
-    if facts.skip_bytes:
-        return TableResource(data=open_skipping(facts.path, facts.skip_bytes), scheme="stream", **options)
-    return TableResource(path=os.path.abspath(facts.path), **options)
-
-
 def _read_rows(facts: SourceFacts, schema: Schema, report: _Report) -> None:
+    # Frictionless reads our own open file (a trusted path, past any stray byte-order mark).
+    with open_skipping(facts.path, facts.skip_bytes) as stream:
+        _read_stream(stream, facts, schema, report)
+
+
+def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Report) -> None:
     reading, unique, primary_key = _reading_schema(schema)
     fields = {f.name: f for f in schema.fields}
-    resource = _open_resource(facts, reading)
+    options = {"encoding": facts.encoding} if facts.encoding else {}
+    resource = TableResource(data=stream, scheme="stream", format=facts.format, schema=reading, **options)
     try:
         resource.open()
     except FrictionlessException as exc:
@@ -347,6 +345,14 @@ def _columns_line_up(resource: TableResource, schema: Schema) -> bool:
 
 # --- frictionless errors -> issues ----------------------------------------------
 
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
+def _plain(heading: str) -> str:
+    """A heading reduced to lower-case words joined by "_": "Expense Type" -> "expense_type"."""
+    return _NOT_ALPHANUMERIC.sub("_", heading.lower()).strip("_")
+
+
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _CONSTRAINT_REQUIRED = 'constraint "required"'
 _POSITION = re.compile(r"position (\d+)")
@@ -356,8 +362,13 @@ def _variant_and_detail(error: Error, schema: Schema) -> Tuple[Optional[str], Op
     note = error.note or ""
     if error.type == "formula-cell":
         return None, error.cell[:1]
-    if error.type == "incorrect-label" and error.label in schema.field_names:
-        return "misplaced", str(schema.field_names.index(error.label) + 1)
+    if error.type == "incorrect-label":
+        names = [_plain(name) for name in schema.field_names]
+        label = _plain(error.label)
+        if label == _plain(error.field_name):
+            return "respelled", None
+        if label in names:
+            return "misplaced", str(names.index(label) + 1)
     if error.type == "constraint-error":
         match = _CONSTRAINT.search(note)
         return (match.group(1) if match else None), note

@@ -107,9 +107,14 @@ WORDING: Dict[str, Wording] = {
         'Column {column} is headed "{value}" but should be headed "{field}".',
         'Rename the heading of column {column} to exactly "{field}". ' + _HEADINGS,
     ),
+    "incorrect-label/respelled": Wording(
+        "Column heading spelled differently",
+        'Column {column} is headed "{value}"; the heading must be spelled exactly "{field}".',
+        'Rename the heading of column {column} to exactly "{field}" (lower case, words joined by _). ' + _HEADINGS,
+    ),
     "incorrect-label/misplaced": Wording(
         "Columns in the wrong order",
-        'Column {column} is headed "{value}", which should be column {detail}; column {column} should be "{field}".',
+        'Column {column} is headed "{value}", which looks like column {detail}; column {column} should be "{field}".',
         "Move the columns into the right order. " + _HEADINGS,
     ),
     "blank-label": Wording(
