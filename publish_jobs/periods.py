@@ -21,14 +21,19 @@ def period_range(label: str) -> tuple[dt.date, dt.date]:
             return _financial_year(year)
         if 1 <= second <= 12:
             return dt.date(year, second, 1), _month_end(year, second)
-        raise ValueError(f"'{label}' is neither a month (2024-08) nor a financial year (2024-25).")
+        raise ValueError(_not_a_period(label))
     if re.fullmatch(r"\d{4}", label):
         year = int(label)
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", label):
         day = dt.date.fromisoformat(label)
         return day, day
-    raise ValueError(f"'{label}' is not a period label such as 2024-Q3, 2024-25, 2024-08, 2024 or 2024-08-31.")
+    raise ValueError(_not_a_period(label))
+
+
+def _not_a_period(label: str) -> str:
+    return (f"'{label}' is not a period: write a quarter (2024-Q3), a financial year (2024-25), "
+            "a month (2024-08), a year (2024) or a day (2024-08-31).")
 
 
 def _financial_year(year: int) -> tuple[dt.date, dt.date]:
