@@ -291,6 +291,16 @@ def test_primary_key_duplicates_are_reported(tmp_path):
     assert result.issues[0].value == "R1" and result.issues[0].field == "reference"
 
 
+def test_unique_without_primary_key_and_composite_keys(tmp_path):
+    path = tmp_path / "keys.csv"
+    path.write_text(",".join(HEADER) + "\n" + "2024-01-01,A,S1,1,quote,R1\n2024-01-01,A,S2,1,quote,R1\n"
+                    "2024-01-01,A,S1,1,quote,R3\n")
+    assert [(i.type, i.row) for i in validate_table(path, SCHEMA).issues] == [("unique-error", 3)]
+    composite = {**SCHEMA, "primaryKey": ["date", "supplier"]}
+    assert [(i.type, i.row) for i in validate_table(path, composite).issues] == [("unique-error", 3),
+                                                                                ("primary-key", 4)]
+
+
 # --- Excel ---------------------------------------------------------------------
 
 

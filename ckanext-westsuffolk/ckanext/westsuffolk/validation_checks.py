@@ -8,6 +8,7 @@ cell that is just a signed number (e.g. "-12.50", "+44 1284 763233") is fine.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, List
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from frictionless import Error, Row
 
 FORMULA_START = ("=", "+", "-", "@")
+_STARTS = frozenset(FORMULA_START)
 # A sign followed only by digits, spaces and separators cannot call anything.
 _SIGNED_NUMBER = re.compile(r"[+-][\d\s.,]*").fullmatch
 
@@ -47,15 +49,22 @@ class formula_cell(Check):
         # Positions of the text columns; the raw cell is the text as read.
         fields = self.resource.header.get_expected_fields()  # type: ignore[attr-defined]
         self.__text_columns = [(i, f.name) for i, f in enumerate(fields) if f.type == "string"]
+        positions = [i for i, _ in self.__text_columns]
+        self.__pick = itemgetter(*positions) if len(positions) > 1 else None
+        self.__needed = max(positions, default=-1) + 1
         yield from []
 
     def validate_row(self, row: Row) -> Iterable[Error]:
         cells = row.cells
+        if self.__pick is not None and len(cells) >= self.__needed:
+            # fast path: nothing to do unless some text cell starts like a formula
+            if not any(type(t) is str and t[:1] in _STARTS for t in self.__pick(cells)):
+                return
         count = len(cells)
         for index, name in self.__text_columns:
             if index < count:
                 text = cells[index]
-                if type(text) is str and text[:1] in FORMULA_START and looks_like_formula(text):
+                if type(text) is str and text[:1] in _STARTS and looks_like_formula(text):
                     yield FormulaCellError(
                         note=f'it starts with "{text[0]}"',
                         cells=_texts(cells),
@@ -91,15 +100,21 @@ class unique_values(Check):
         names = [f.name for f in self.resource.header.get_expected_fields()]  # type: ignore[attr-defined]
         self.__unique = [(names.index(n) + 1, n, SeenValues()) for n in self.unique_fields if n in names]
         has_key = bool(self.primary_key) and set(self.primary_key) <= set(names)
-        self.__key_seen = SeenValues() if has_key else None
+        # A one-field primary key that is also unique repeats exactly when the unique value does.
+        self.__key_is_unique = has_key and len(self.primary_key) == 1 and self.primary_key[0] in self.unique_fields
+        self.__key_seen = SeenValues() if has_key and not self.__key_is_unique else None
+        self.__has_key = has_key
         yield from []
 
     def validate_row(self, row: Row) -> Iterable[Error]:
+        repeated = None
         for field_number, name, seen in self.__unique:
             value = row[name]
             if value is not None:
                 first = seen.add(_key(value), row.row_number)
                 if first is not None:
+                    if self.__key_is_unique and name == self.primary_key[0]:
+                        repeated = first
                     yield errors.UniqueError(
                         note=f"the same as in the row at position {first}",
                         cells=_texts(row.cells),
@@ -108,15 +123,17 @@ class unique_values(Check):
                         field_name=name,
                         field_number=field_number,
                     )
-        if self.__key_seen is not None:
-            values = [row[name] for name in self.primary_key]
-            if all(v is None for v in values):
-                note = 'cells composing the primary keys are all "None"'
-            else:
-                first = self.__key_seen.add(_KEY_SEPARATOR.join(map(_key, values)), row.row_number)
-                note = None if first is None else f"the same as in the row at position {first}"
-            if note:
-                yield errors.PrimaryKeyError(note=note, cells=_texts(row.cells), row_number=row.row_number)
+        if not self.__has_key:
+            return
+        values = [row[name] for name in self.primary_key]
+        if all(v is None for v in values):
+            note = 'cells composing the primary keys are all "None"'
+        else:
+            if not self.__key_is_unique:
+                repeated = self.__key_seen.add(_KEY_SEPARATOR.join(map(_key, values)), row.row_number)
+            note = None if repeated is None else f"the same as in the row at position {repeated}"
+        if note:
+            yield errors.PrimaryKeyError(note=note, cells=_texts(row.cells), row_number=row.row_number)
 
     def validate_end(self) -> Iterable[Error]:
         for _, _, seen in self.__unique:
