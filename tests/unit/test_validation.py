@@ -136,7 +136,7 @@ def test_latin_1_only_bytes_fall_back_to_latin_1():
 
 def test_non_utf8_after_the_sniffed_part_is_reread_as_windows_1252(tmp_path):
     path = tmp_path / "late.csv"
-    row = "2024-03-31,Leisure,Acme Ltd,120.50,quote,R{}\r\n"
+    row = "2024-03-31,Leisure," + "Acme Ltd " * 40 + ",120.50,quote,R{}\r\n"
     rows = SNIFF_BYTES // len(row) + 10
     with path.open("w", encoding="cp1252", newline="") as out:
         out.write(",".join(HEADER) + "\r\n")

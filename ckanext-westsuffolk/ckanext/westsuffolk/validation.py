@@ -109,12 +109,12 @@ def validate_table(
     if resolved is None:
         return report.finish()
     facts = inspect_source(path, format)
-    report.warnings.extend(facts.warnings)
     if facts.problem:
         report.add(_issue(facts.problem, detail=facts.detail))
         return report.finish()
 
     while True:
+        report = _Report(schema_ref, limit_errors, warnings=facts.warnings)
         try:
             _read_rows(facts, resolved, report)
             return report.finish()
@@ -122,11 +122,11 @@ def validate_table(
             # Valid UTF-8 at the start, something else further on: read it all again.
             fallback = _next_encoding(facts.encoding)
             if fallback is None:
-                report = _Report(schema_ref, limit_errors, warnings=report.warnings)
+                report = _Report(schema_ref, limit_errors, warnings=facts.warnings)
                 report.add(_issue("encoding-error", detail=str(exc)))
                 return report.finish()
             facts.encoding = fallback
-            report = _Report(schema_ref, limit_errors, warnings=report.warnings + [encoding_warning(fallback)])
+            facts.warnings.append(encoding_warning(fallback))
 
 
 # --- collecting issues -----------------------------------------------------
@@ -141,14 +141,20 @@ class _Report:
         self.issues: List[ValidationIssue] = []
         self.counts: Counter = Counter()
         self.titles: Dict[str, str] = {}
-        self.warnings: List[str] = list(dict.fromkeys(warnings or []))
+        self.warnings: List[str] = list(warnings or [])
         self.row_count = 0
 
     def add(self, issue: ValidationIssue) -> None:
-        self.counts[issue.type] += 1
-        self.titles.setdefault(issue.type, (wording(issue.type) and wording(issue.type).title) or issue.title)
+        self.count(issue.type, issue.title)
         if len(self.issues) < self.limit:
             self.issues.append(issue)
+
+    def count(self, type: str, title: str) -> None:
+        """Count a problem beyond the limit (the summary still shows it)."""
+        self.counts[type] += 1
+        if type not in self.titles:
+            words = wording(type)
+            self.titles[type] = words.title if words else title
 
     def wants_detail(self) -> bool:
         return len(self.issues) < self.limit
@@ -317,8 +323,7 @@ def _stream_rows(resource: TableResource, checks: Optional[list], fields: Dict[s
                 if report.wants_detail():
                     report.add(_issue_from_error(error, fields, schema))
                 else:
-                    report.counts[error.type] += 1
-                    report.titles.setdefault(error.type, _issue_from_error(error, fields, schema).title)
+                    report.count(error.type, error.title)
     finally:
         report.row_count = count
 
