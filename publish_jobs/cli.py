@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from rich.console import Console
@@ -24,6 +25,7 @@ from .publisher import FAILED, AssetResult, Publisher
 from .register import Register, RegisterError, load_register
 from .settings import API_TOKEN_ENV, DATASTORE_CHUNK_ROWS, PORTAL_URL_ENV, default_lock_path
 
+REPORT_WIDTH = 160
 EXIT_OK, EXIT_ASSET_FAILED, EXIT_UNUSABLE, EXIT_STOPPED = 0, 1, 2, 3
 
 
@@ -55,7 +57,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    out, err = Console(), Console(stderr=True)
+    out, err = Console(), Console(stderr=True, soft_wrap=True)  # messages unbroken, for logs and grep
+    if not out.is_terminal:  # logs and cron mail: wide enough for the results table
+        out = Console(width=REPORT_WIDTH)
     started = dt.datetime.now(dt.timezone.utc)
 
     def finish(results, problems, code, stopped=None):
@@ -79,22 +83,20 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"[bold red]{message}[/]")
         return finish([], register.problems, EXIT_UNUSABLE, message)
 
-    from .portal import Portal
-
-    portal = Portal(args.portal, args.token)
-    publisher = Publisher(portal, args.extracts_root or args.register.parent, dry_run=args.command != "run",
-                          chunk_rows=getattr(args, "chunk_rows", DATASTORE_CHUNK_ROWS))
     results = blocked_results(register, args.only)
     assets = [a for a in register.assets if not args.only or a.asset_id in args.only]
     try:
-        if args.command == "status":
-            print_status(out, publisher, assets)
-            return finish(results, register.problems, EXIT_OK)
-        if args.command == "run":
-            with run_lock(args.lock_file):
-                results += process_all(publisher, assets, err)
-        else:
-            results += process_all(publisher, assets, err)
+        with run_lock(args.lock_file) if args.command == "run" else nullcontext():
+            from .portal import Portal  # here, not at the top: ckanapi is only needed to talk to a portal
+
+            portal = Portal(args.portal, args.token)
+            publisher = Publisher(portal, args.extracts_root or args.register.parent,
+                                  dry_run=args.command != "run",
+                                  chunk_rows=getattr(args, "chunk_rows", DATASTORE_CHUNK_ROWS))
+            if args.command == "status":
+                print_status(out, publisher, assets)
+                return finish(results, register.problems, EXIT_OK)
+            process_all(publisher, assets, err, results)
     except RunStopped as stop:
         err.print(f"[bold red]Run stopped:[/] {stop}")
         return finish(results, register.problems, EXIT_STOPPED, str(stop))
@@ -116,8 +118,8 @@ def blocked_results(register: Register, only: list[str] | None) -> list[AssetRes
     return results
 
 
-def process_all(publisher: Publisher, assets, console: Console) -> list[AssetResult]:
-    results = []
+def process_all(publisher: Publisher, assets, console: Console, results: list[AssetResult]) -> None:
+    """Each asset in turn; results are appended as they come, so a stopped run still reports them."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         task = progress.add_task("Publishing" if not publisher.dry_run else "Planning", total=len(assets))
@@ -125,7 +127,6 @@ def process_all(publisher: Publisher, assets, console: Console) -> list[AssetRes
             progress.update(task, description=asset.asset_id)
             results.append(publisher.process(asset))
             progress.advance(task)
-    return results
 
 
 def print_status(console: Console, publisher: Publisher, assets) -> None:

@@ -97,6 +97,12 @@ def wanted_value(key: str, value):
     return value
 
 
+def _comparable(value):
+    """Multiple-choice fields come back from the portal in its own order."""
+    return sorted(value) if isinstance(value, list) else value
+
+
 def changed_fields(wanted: dict, package: dict) -> dict:
     """The fields whose portal value differs from the register's."""
-    return {key: value for key, value in wanted.items() if wanted_value(key, value) != portal_value(key, package)}
+    return {key: value for key, value in wanted.items()
+            if _comparable(wanted_value(key, value)) != _comparable(portal_value(key, package))}
