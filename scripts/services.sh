@@ -110,7 +110,7 @@ start_ckan() {
     say "Starting CKAN (gunicorn) on http://$CKAN_HOST:$CKAN_PORT (log: $LOGS/ckan.log)"
     "$VENV/bin/gunicorn" --daemon --pid "$VAR/run/gunicorn.pid" --workers 2 --threads 4 --timeout 120 \
       --bind "$CKAN_HOST:$CKAN_PORT" --env "CKAN_INI=$CKAN_INI" \
-      --access-logfile "$LOGS/ckan-access.log" --error-logfile "$LOGS/ckan.log" \
+      --access-logfile "$LOGS/ckan-access.log" --error-logfile "$LOGS/ckan.log" --capture-output \
       --chdir "$ROOT" "ckanext.westsuffolk.wsgi:application"
   fi
   wait_for CKAN "$LOGS/ckan.log" 120 ckan_up

@@ -14,6 +14,7 @@ __all__ = [
     "westsuffolk_provenance_choices",
     "westsuffolk_transparency_choices",
     "westsuffolk_table_schema_choices",
+    "westsuffolk_dataset_validation_status",
 ]
 
 
@@ -65,3 +66,12 @@ def westsuffolk_table_schema_choices(field: dict | None = None) -> list[dict[str
         {"value": f"{d['name']}@{d['version']}", "label": f"{d['title']} (version {d['version']})"}
         for d in table_schemas.list_schemas()
     ]
+
+
+_STATUS_ORDER = ("failure", "error", "pending", "success")
+
+
+def westsuffolk_dataset_validation_status(pkg_dict: dict) -> str | None:
+    """The worst validation status among a dataset's schema-bound resources (for listings)."""
+    statuses = {r.get("validation_status") for r in pkg_dict.get("resources", []) if r.get("schema")}
+    return next((status for status in _STATUS_ORDER if status in statuses), None)

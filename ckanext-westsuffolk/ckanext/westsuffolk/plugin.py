@@ -4,13 +4,19 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from . import validation_hooks
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.validators
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
 class WestSuffolkPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
     def update_config(self, config_):
@@ -19,3 +25,25 @@ class WestSuffolkPlugin(p.SingletonPlugin):
         tk.add_resource("assets", "westsuffolk")
         # Declarations are applied before IConfigurer runs, so the declared default is here.
         config_["ckan.site_title"] = config_["ckanext.westsuffolk.site_title"]
+
+    # IResourceController
+    def before_resource_create(self, context, resource):
+        validation_hooks.before_write(context, resource)
+
+    def after_resource_create(self, context, resource):
+        validation_hooks.after_write(context, resource)
+
+    def before_resource_update(self, context, current, resource):
+        validation_hooks.before_write(context, resource)
+
+    def after_resource_update(self, context, resource):
+        validation_hooks.after_write(context, resource, changed=False)
+
+    # IPackageController
+    def after_dataset_create(self, context, pkg_dict):
+        for resource in pkg_dict.get("resources", []):
+            if resource.get("schema") and resource.get("id"):
+                validation_hooks.after_write(context, resource, changed=False)
+
+    def after_dataset_show(self, context, pkg_dict):
+        validation_hooks.show(pkg_dict)

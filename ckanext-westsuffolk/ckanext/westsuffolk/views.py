@@ -1,0 +1,7 @@
+"""Flask blueprints of the extension (registered through tk.blanket.blueprints)."""
+from __future__ import annotations
+
+from .views_schemas import schemas_blueprint
+from .views_validation import validation_blueprint
+
+__all__ = ["schemas_blueprint", "validation_blueprint"]

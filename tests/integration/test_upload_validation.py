@@ -1,0 +1,182 @@
+"""Validation of what officers upload: sync refusal with clear errors, stored results, reports,
+the public-visibility rule, background validation and auth."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.plugins import toolkit as tk
+from ckan.tests import factories, helpers
+
+from tests.conftest import REAL_SPEND, REPO
+from tests.integration.conftest import WESTSUFFOLK_PLUGINS
+
+EXAMPLES = REPO / "schemas" / "examples"
+SPEND = "spend-over-500@1.0.0"
+COUNCIL_FIELDS = dict(
+    notes="Test dataset.", contact_name="Open Data Team", contact_email="opendata@westsuffolk.gov.uk",
+    update_frequency="quarterly", personal_data="none",
+)
+
+
+def example(name: str, kind: str) -> bytes:
+    return (EXAMPLES / name / f"{kind}.csv").read_bytes()
+
+
+@pytest.fixture
+def officer_and_dataset():
+    officer = factories.User()
+    org = factories.Organization(users=[{"name": officer["name"], "capacity": "editor"}])
+    dataset = factories.Dataset(owner_org=org["id"], private=True, **COUNCIL_FIELDS)
+    return officer, dataset
+
+
+def _upload(create_with_upload, dataset, officer, data: bytes, filename: str, schema: str = SPEND):
+    return create_with_upload(data, filename, package_id=dataset["id"], name="Q1 2024", schema=schema,
+                              context={"user": officer["name"]})
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "reset_storages")
+class TestSyncValidation:
+    def test_valid_upload_is_stored_with_success(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        shown = helpers.call_action("resource_show", id=resource["id"])
+        assert shown["validation_status"] == "success"
+        assert shown["validation_row_count"] == 8
+        assert shown["validation_error_count"] == 0
+        report = helpers.call_action("westsuffolk_resource_validation_show", id=resource["id"])
+        assert report["status"] == "success" and report["schema_ref"] == SPEND
+
+    def test_invalid_upload_is_refused_with_row_and_column(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        with pytest.raises(tk.ValidationError) as refused:
+            _upload(create_with_upload, dataset, officer, example("spend-over-500", "invalid"), "spend.csv")
+        lines = refused.value.error_dict["upload"]
+        assert "does not follow the table schema spend-over-500@1.0.0" in lines[0]
+        assert any(line.startswith("row 3, column 'amount'") for line in lines[1:])
+        assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
+
+    def test_validation_fields_cannot_be_forged(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        resource = factories.Resource(package_id=dataset["id"], url="https://example.org/x.csv",
+                                      validation_status="success", validation_error_count=0)
+        shown = helpers.call_action("resource_show", id=resource["id"])
+        assert "validation_status" not in shown  # no schema: not validated, and the input was dropped
+
+    @pytest.mark.parametrize("data, filename, expected", [
+        (b"", "empty.csv", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "picture.csv", "not a csv or excel table"),
+        ("organisation_name,amount\n".encode(), "header.csv", "column"),
+        (b"=HYPERLINK(\"http://x\")", "formula.csv", ""),
+    ])
+    def test_bad_files_get_a_clear_message_and_nothing_is_saved(self, create_with_upload, officer_and_dataset,
+                                                                 data, filename, expected):
+        officer, dataset = officer_and_dataset
+        with pytest.raises(tk.ValidationError) as refused:
+            _upload(create_with_upload, dataset, officer, data, filename)
+        message = " ".join(refused.value.error_dict["upload"]).lower()
+        assert expected in message
+        assert "traceback" not in message
+        assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
+
+    def test_windows_1252_file_is_read_with_a_warning(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        data = example("spend-over-500", "valid").decode("utf-8").replace("Haverhill Arts Trust", "Café Société £")
+        resource = _upload(create_with_upload, dataset, officer, data.encode("cp1252"), "spend.csv")
+        report = helpers.call_action("westsuffolk_resource_validation_show", id=resource["id"])
+        assert report["status"] == "success"
+        assert any("Windows-1252" in warning for warning in report["warnings"])
+
+    def test_unknown_schema_name_is_refused_by_the_form_validator(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        with pytest.raises(tk.ValidationError) as refused:
+            _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv",
+                    schema="no-such-schema@1.0.0")
+        assert "no table schema called" in str(refused.value.error_dict["schema"]).lower()
+
+    @pytest.mark.parametrize("filename, schema", [
+        ("harrogate-spend-2022-08.csv", "spend-over-500@1.0.0"),
+        ("calderdale-purchase-card-2022-08.csv", "purchase-card-transactions@1.0.0"),
+        ("salford-contracts-2022-07.csv", "contracts@1.0.0"),
+    ])
+    def test_real_council_files_uploaded_as_is_get_precise_header_errors(
+            self, create_with_upload, officer_and_dataset, filename, schema):
+        officer, dataset = officer_and_dataset
+        with pytest.raises(tk.ValidationError) as refused:
+            _upload(create_with_upload, dataset, officer, (REAL_SPEND / filename).read_bytes(), filename, schema)
+        lines = refused.value.error_dict["upload"]
+        assert f"does not follow the table schema {schema}" in lines[0]
+        assert any("column" in line.lower() for line in lines[1:])
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "reset_storages")
+class TestBackgroundValidationAndPublicRule:
+    @pytest.mark.ckan_config("ckanext.westsuffolk.validation.sync_max_bytes", "10")
+    def test_large_file_is_pending_then_validated_by_the_job(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "invalid"), "spend.csv")
+        assert helpers.call_action("resource_show", id=resource["id"])["validation_status"] == "pending"
+
+        from ckanext.westsuffolk.resource_validation import westsuffolk_validate_resource_job
+
+        assert westsuffolk_validate_resource_job(resource["id"]) == "failure"
+        shown = helpers.call_action("resource_show", id=resource["id"])
+        assert shown["validation_status"] == "failure" and shown["validation_error_count"] > 0
+
+        with pytest.raises(tk.ValidationError) as refused:
+            helpers.call_action("package_patch", context={"user": officer["name"]}, id=dataset["id"], private=False)
+        assert "cannot be made public" in refused.value.error_dict["private"][0]
+        assert helpers.call_action("package_show", id=dataset["id"])["private"] is True
+
+    @pytest.mark.ckan_config("ckanext.westsuffolk.validation.block_public_on_failure", "false")
+    @pytest.mark.ckan_config("ckanext.westsuffolk.validation.sync_max_bytes", "10")
+    def test_the_public_rule_can_be_relaxed(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        _upload(create_with_upload, dataset, officer, example("spend-over-500", "invalid"), "spend.csv")
+        helpers.call_action("package_patch", context={"user": officer["name"]}, id=dataset["id"], private=False)
+        assert helpers.call_action("package_show", id=dataset["id"])["private"] is False
+
+    def test_valid_dataset_goes_public(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        helpers.call_action("package_patch", context={"user": officer["name"]}, id=dataset["id"], private=False)
+        assert helpers.call_action("package_show", id=dataset["id"])["private"] is False
+
+    @pytest.mark.ckan_config("ckanext.westsuffolk.validation.sync_max_bytes", "10")
+    def test_report_page_lists_rows_columns_and_fixes(self, app, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "invalid"), "spend.csv")
+        helpers.call_action("westsuffolk_resource_validation_run", context={"user": officer["name"]}, id=resource["id"])
+        url = tk.url_for("westsuffolk_validation.report", id=dataset["name"], resource_id=resource["id"])
+        page = app.get(url, headers={"Authorization": factories.APIToken(user=officer["name"])["token"]})
+        assert page.status_code == 200
+        body = page.body
+        assert "What to fix" in body and "amount" in body and "How to fix it" in body
+        assert "Invalid" in body
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "reset_storages")
+class TestValidationAuth:
+    def test_only_owning_officers_and_sysadmins_run_validation(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        outsider = factories.User()
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("westsuffolk_resource_validation_run", context={"user": outsider["name"], "ignore_auth": False},
+                                id=resource["id"])
+        result = helpers.call_action("westsuffolk_resource_validation_run",
+                                     context={"user": officer["name"], "ignore_auth": False}, id=resource["id"])
+        assert result["status"] == "success"
+        sysadmin = factories.Sysadmin()
+        assert helpers.call_action("westsuffolk_resource_validation_run",
+                                   context={"user": sysadmin["name"], "ignore_auth": False}, id=resource["id"])["status"] == "success"
+
+    def test_private_report_is_hidden_from_the_public(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("westsuffolk_resource_validation_show", context={"user": "", "ignore_auth": False},
+                                id=resource["id"])
