@@ -11,7 +11,7 @@ LOCK_FILE_ENV = "WESTSUFFOLK_PUBLISH_LOCK"
 
 REGISTER_SCHEMA_NAME = "information-asset-register"  # schemas/<name>.json in westsuffolk_schemas
 
-DEFAULT_LICENCE = "OGL-UK-3.0"
+DEFAULT_LICENCE = "uk-ogl"
 DEFAULT_THEME = "GOVE"
 SCHEMA_TYPE = "Frictionless Table Schema"
 PUBLISHABLE_STATUS = "approved"

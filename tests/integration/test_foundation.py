@@ -114,7 +114,7 @@ class TestHttpApiEndToEnd:
         created = portal.action.package_create(name="e2e-dataset", title="End to end", owner_org="e2e-org", **COUNCIL_FIELDS)
         read = ckanapi.RemoteCKAN(portal_url).action.package_show(id="e2e-dataset")
         assert read["id"] == created["id"]
-        assert read["license_id"] == "OGL-UK-3.0"
+        assert read["license_id"] == "uk-ogl"
         status = ckanapi.RemoteCKAN(portal_url).action.status_show()
         assert status["ckan_version"] == "2.12.0"
         assert set(WESTSUFFOLK_PLUGINS.split()) <= set(status["extensions"])

@@ -205,7 +205,7 @@ def test_first_run_publishes_in_a_safe_order(portal, register):
     create = first_call(portal, "package_create")
     assert create["private"] is True
     assert create["asset_register_id"] == "IAR-0001" and create["name"] == "iar-0001-test-asset-1"
-    assert create["license_id"] == "OGL-UK-3.0" and create["personal_data"] == "none"
+    assert create["license_id"] == "uk-ogl" and create["personal_data"] == "none"
     assert create["spatial_coverage"] == ["E07000245"] and create["theme"] == ["GOVE"]
     assert create["tag_string"] == "fraud,audit" and create["owner_org"] == "internal-audit"
     assert create["notes"].endswith(SYNTHETIC_NOTE)
