@@ -173,7 +173,8 @@ class _Report:
             status = FAILURE if error_count else SUCCESS
         warnings = list(self.warnings)
         if truncated:
-            warnings.append(f"There are {error_count} problems; only the first {len(self.issues)} are listed.")
+            shown = len(self.issues)
+            warnings.append(f"There are {error_count} problems; only the first {shown} are listed.")
         return ValidationResult(
             status=status,
             schema_ref=self.schema_ref,
@@ -229,7 +230,7 @@ def _resolve_schema(schema: Union[str, Dict[str, Any], Schema], report: _Report)
             known = ", ".join(sorted(d["name"] for d in table_schemas.list_schemas()))
             report.add(_issue("unknown-schema", value=schema, expected=known))
             return None
-    raise TypeError(f"schema must be a ref string, a descriptor dict or a frictionless Schema, not {type(schema)}")
+    raise TypeError(f"schema must be a ref, a descriptor dict or a frictionless Schema, not {type(schema)}")
 
 
 def _reading_schema(schema: Schema) -> Tuple[Schema, List[str], List[str]]:
@@ -333,8 +334,10 @@ def _without_echoes(problems: List[Error]) -> List[Error]:
     missing = {e.field_name for e in problems if e.type == "missing-cell"}
     if not missing:
         return problems
-    return [e for e in problems
-            if not (e.type == "constraint-error" and e.field_name in missing and _CONSTRAINT_REQUIRED in e.note)]
+    return [
+        e for e in problems
+        if not (e.type == "constraint-error" and e.field_name in missing and _CONSTRAINT_REQUIRED in e.note)
+    ]
 
 
 def _columns_line_up(resource: TableResource, schema: Schema) -> bool:
@@ -408,5 +411,8 @@ def _issue_from_error(error: Error, fields: Dict[str, frictionless.Field], schem
 
 
 _LABEL_TYPES = frozenset(
-    {"missing-label", "extra-label", "incorrect-label", "blank-label", "duplicate-label", "blank-header", "unmatched-header"}
+    {
+        "missing-label", "extra-label", "incorrect-label", "blank-label", "duplicate-label",
+        "blank-header", "unmatched-header",
+    }
 )

@@ -101,7 +101,8 @@ class unique_values(Check):
         self.__unique = [(names.index(n) + 1, n, SeenValues()) for n in self.unique_fields if n in names]
         has_key = bool(self.primary_key) and set(self.primary_key) <= set(names)
         # A one-field primary key that is also unique repeats exactly when the unique value does.
-        self.__key_is_unique = has_key and len(self.primary_key) == 1 and self.primary_key[0] in self.unique_fields
+        one_field = len(self.primary_key) == 1
+        self.__key_is_unique = has_key and one_field and self.primary_key[0] in self.unique_fields
         self.__key_seen = SeenValues() if has_key and not self.__key_is_unique else None
         self.__has_key = has_key
         yield from []

@@ -48,7 +48,8 @@ class FastDateField(fields.DateField):
 
     def create_value_reader(self):
         fallback = super().create_value_reader()
-        pattern = settings.DEFAULT_DATE_PATTERN if self.format == settings.DEFAULT_FIELD_FORMAT else self.format
+        default = self.format == settings.DEFAULT_FIELD_FORMAT
+        pattern = settings.DEFAULT_DATE_PATTERN if default else self.format
         compiled = _compile(pattern)
         if compiled is None:
             return fallback

@@ -225,7 +225,8 @@ class _Blank(dict):
 
 def render(template: str, values: Dict[str, Any]) -> str:
     """Fill a template, leaving unknown placeholders empty."""
-    return string.Formatter().vformat(template, (), _Blank({k: v for k, v in values.items() if v is not None}))
+    known = _Blank({key: value for key, value in values.items() if value is not None})
+    return string.Formatter().vformat(template, (), known)
 
 
 # --- what a field expects -------------------------------------------------
@@ -268,7 +269,8 @@ def _quote_list(values: Any) -> str:
 def _temporal_phrase(field: Field) -> str:
     noun, sample = _NOUNS[field.type], _SAMPLES[field.type]
     if field.format == "any":
-        return f"{noun} like {sample.strftime(_DEFAULT_PATTERNS[field.type])} or {sample.strftime('%d/%m/%Y')}"
+        iso, british = sample.strftime(_DEFAULT_PATTERNS[field.type]), sample.strftime("%d/%m/%Y")
+        return f"{noun} like {iso} or {british}"
     pattern = _DEFAULT_PATTERNS[field.type] if field.format == settings.DEFAULT_FIELD_FORMAT else field.format
     return f"{noun} like {sample.strftime(pattern)}"
 
