@@ -54,7 +54,7 @@ class TestSyncValidation:
             _upload(create_with_upload, dataset, officer, example("spend-over-500", "invalid"), "spend.csv")
         lines = refused.value.error_dict["upload"]
         assert "does not follow the table schema spend-over-500@1.0.0" in lines[0]
-        assert any(line.startswith("row 3, column 'amount'") for line in lines[1:])
+        assert any(line.startswith('Row 3, column "amount"') and "Change the value" in line for line in lines[1:])
         assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
 
     def test_validation_fields_cannot_be_forged(self, create_with_upload, officer_and_dataset):

@@ -23,10 +23,8 @@ def _raise_for(result) -> None:
              f"The file does not follow the table schema {result.schema_ref}: "
              f"{result.error_count} problem{'s' if result.error_count != 1 else ''} found. Nothing was saved."]
     if result.status != rv.ERROR:
-        for issue in result.issues[:SUMMARY_LINES]:
-            where = ", ".join(p for p in (f"row {issue.row}" if issue.row else "",
-                                          f"column '{issue.field}'" if issue.field else "") if p)
-            lines.append(f"{where + ': ' if where else ''}{issue.message} {issue.fix}".strip())
+        # messages already say where ("Row 3, column "amount": ..."); the fix says what to do
+        lines.extend(f"{issue.message} {issue.fix}".strip() for issue in result.issues[:SUMMARY_LINES])
         if result.error_count > SUMMARY_LINES:
             lines.append(f"…and {result.error_count - SUMMARY_LINES} more. Fix these and upload the file again.")
     raise tk.ValidationError({"upload": lines})
