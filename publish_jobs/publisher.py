@@ -19,7 +19,7 @@ from .dataset_fields import (
 )
 from .portal import NotOnPortal, Portal, PortalRefused
 from .prepare import HIDE, PUBLISH, REFUSE, PreparedTable, decide, prepare
-from .problems import AssetBlocked, Problem
+from .problems import AssetBlocked, Problem, RunStopped
 from .register import Asset
 from .settings import ASSET_ID_FIELD, DATASTORE_CHUNK_ROWS, HASH_PREFIX, VALIDATION_WAIT_SECONDS
 
@@ -181,6 +181,13 @@ class Publisher:
             result.outcome = FAILED
             result.message = str(refused)
             result.problems.append(Problem(str(refused), asset_id=asset.asset_id, source="portal"))
+        except RunStopped:
+            raise
+        except Exception as error:  # one asset's surprise must not stop the others
+            log.exception("Unexpected error publishing %s", asset.asset_id)
+            result.outcome = FAILED
+            result.message = f"Not published: unexpected error ({error.__class__.__name__}: {error})."
+            result.problems.append(Problem(result.message, asset_id=asset.asset_id))
         result.writes = self.portal.writes - writes_before
         return result
 

@@ -19,7 +19,7 @@ from publish_jobs.publisher import CREATED, FAILED, HIDDEN, PLANNED, SKIPPED, UN
 from publish_jobs.register import load_register
 from publish_jobs.settings import HASH_PREFIX, SYNTHETIC_NOTE
 
-class Killed(Exception):
+class Killed(BaseException):
     """Stands in for SIGKILL: the run stops dead after a given number of writes."""
 
 
