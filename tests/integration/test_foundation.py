@@ -12,15 +12,8 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
-from .conftest import WESTSUFFOLK_PLUGINS
+from .conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 
-COUNCIL_FIELDS = dict(
-    notes="Test dataset.",
-    contact_name="Open Data Team",
-    contact_email="opendata@westsuffolk.gov.uk",
-    update_frequency="quarterly",
-    personal_data="none",
-)
 
 
 @pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)

@@ -13,15 +13,8 @@ from ckan.tests import factories
 
 from ckanext.westsuffolk import table_schemas
 
-from .conftest import WESTSUFFOLK_PLUGINS
+from .conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 
-COUNCIL_FIELDS = dict(
-    notes="Test dataset.",
-    contact_name="Open Data Team",
-    contact_email="opendata@westsuffolk.gov.uk",
-    update_frequency="quarterly",
-    personal_data="none",
-)
 
 
 @pytest.fixture

@@ -8,14 +8,10 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.conftest import REAL_SPEND, REPO
-from tests.integration.conftest import WESTSUFFOLK_PLUGINS
+from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 
 EXAMPLES = REPO / "schemas" / "examples"
 SPEND = "spend-over-500@1.0.0"
-COUNCIL_FIELDS = dict(
-    notes="Test dataset.", contact_name="Open Data Team", contact_email="opendata@westsuffolk.gov.uk",
-    update_frequency="quarterly", personal_data="none",
-)
 
 
 def example(name: str, kind: str) -> bytes:
