@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .views_schemas import schemas_blueprint
+from .views_transparency import transparency_blueprint
 from .views_validation import validation_blueprint
 
-__all__ = ["schemas_blueprint", "validation_blueprint"]
+__all__ = ["schemas_blueprint", "transparency_blueprint", "validation_blueprint"]
