@@ -31,6 +31,8 @@ setup(
         "openpyxl==3.1.5",
         "rich==14.2.0",
         "tenacity==9.1.2",
+        "PyYAML==6.0.3",
+        "requests==2.34.2",
     ],
     entry_points={
         "ckan.plugins": ["westsuffolk = ckanext.westsuffolk.plugin:WestSuffolkPlugin"],
