@@ -6,37 +6,16 @@ through the portal's own API (ckanapi) as a fresh sysadmin; officers log in thro
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 from ckanapi import RemoteCKAN
 
 from tests.conftest import REPO
-from tests.integration import conftest as integration
-from tests.integration.conftest import portal_url, sysadmin_token  # noqa: F401
+from tests.integration.conftest import COUNCIL_FIELDS, portal_url, sysadmin_token  # noqa: F401
 
-
-def _wait_until_up(url, process, log, timeout: float = 90) -> None:
-    """As integration's, but a worker still booting (a read timeout) is "not up yet", not a failure:
-    gunicorn's master accepts connections before its workers have loaded CKAN."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"test portal (gunicorn) exited with {process.returncode}; see {log}")
-        try:
-            if requests.get(f"{url}/api/3/action/status_show", timeout=10).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"test portal did not answer at {url} within {timeout}s; see {log}")
-
-
-integration._wait_until_up = _wait_until_up  # portal_url looks the name up when it runs
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,11 +23,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = REPO / "var" / "screenshots"
 EXAMPLES = REPO / "schemas" / "examples"
 SPEND = "spend-over-500@1.0.0"
-COUNCIL_FIELDS = dict(
-    notes="Payments over £500 made by West Suffolk Council (browser test data).",
-    contact_name="Open Data Team", contact_email="opendata@westsuffolk.gov.uk",
-    update_frequency="quarterly", personal_data="none",
-)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
 
@@ -58,7 +32,8 @@ def unique(prefix: str) -> str:
 
 @pytest.fixture(scope="session")
 def playwright_session():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a missing Playwright is a failure, never a skip
+
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (Playwright must not download one)")
     with sync_api.sync_playwright() as playwright:

@@ -37,7 +37,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: floa
         try:
             if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # gunicorn accepts before its workers have loaded CKAN
             pass
         time.sleep(0.5)
     pytest.fail(f"test portal did not answer at {url} within {timeout}s; see {log}")

@@ -59,11 +59,14 @@ def after_write(context: dict, resource: dict[str, Any], changed: bool = True) -
         return
     stash = context.get(_STASH) or []
     if stash:
-        validation_store.write(resource["id"], rv.result_record(stash.pop(0), resource))
-        return
-    record = validation_store.read(resource["id"])
-    if changed or not record or record.get("fingerprint") != rv.fingerprint(resource):
-        rv.enqueue(resource)
+        record = rv.result_record(stash.pop(0), resource)
+        validation_store.write(resource["id"], record)
+    else:
+        record = validation_store.read(resource["id"])
+        if changed or not record or record.get("fingerprint") != rv.fingerprint(resource):
+            rv.enqueue(resource)
+            record = validation_store.read(resource["id"])
+    resource.update(rv.status_fields(record))  # what resource_create/update return
 
 
 def show(pkg_dict: dict[str, Any]) -> None:

@@ -45,14 +45,13 @@ def westsuffolk_resource_validation_run(context, data_dict) -> dict[str, Any]:
     return {"resource_id": resource_id, **record}
 
 
-def _was_private(context, id_or_name: str | None) -> bool:
+def _current(context, id_or_name: str | None) -> dict | None:
     if not id_or_name:
-        return True
+        return None
     try:
-        current = tk.get_action("package_show")(dict(context, ignore_auth=True), {"id": id_or_name})
+        return tk.get_action("package_show")(dict(context, ignore_auth=True), {"id": id_or_name})
     except tk.ObjectNotFound:
-        return True
-    return tk.asbool(current.get("private"))
+        return None
 
 
 @tk.chained_action
@@ -63,10 +62,12 @@ def package_create(next_action, context, data_dict):
 
 @tk.chained_action
 def package_update(next_action, context, data_dict):
-    original = context.get("original_package")
-    was_private = tk.asbool(original["private"]) if original else _was_private(
-        context, data_dict.get("id") or data_dict.get("name"))
-    validation_hooks.check_can_go_public(context, data_dict, was_private)
+    current = context.get("original_package") or _current(context, data_dict.get("id") or data_dict.get("name"))
+    was_private = tk.asbool(current["private"]) if current else True
+    # without a "resources" key package_update keeps the stored resources: check those
+    resulting = data_dict if "resources" in data_dict or not current else dict(
+        data_dict, resources=current.get("resources", []))
+    validation_hooks.check_can_go_public(context, resulting, was_private)
     return next_action(context, data_dict)
 
 
