@@ -122,9 +122,10 @@ start_ckan() {
 }
 
 stop_pidfile() { # name pidfile
-  if [ -f "$2" ] && kill -0 "$(cat "$2")" 2>/dev/null; then
-    say "Stopping $1"; kill "$(cat "$2")" 2>/dev/null || true
-    for _ in $(seq 30); do kill -0 "$(cat "$2")" 2>/dev/null || break; sleep 1; done
+  local pid; pid=$(cat "$2" 2>/dev/null) || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    say "Stopping $1"; kill "$pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
   rm -f "$2"
 }
