@@ -76,6 +76,17 @@ class TestSyncValidation:
         assert "traceback" not in message
         assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
 
+    def test_personal_data_in_an_upload_is_refused_without_repeating_it(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        data = example("spend-over-500", "valid").decode("utf-8").replace(
+            "Quarterly contribution to Haverhill Arts Centre programme", "Refund to jane.doe@gmail.com")
+        with pytest.raises(tk.ValidationError) as refused:
+            _upload(create_with_upload, dataset, officer, data.encode("utf-8"), "spend.csv")
+        message = " ".join(refused.value.error_dict["upload"])
+        assert 'Row 3, column "purpose" seems to contain an e-mail address' in message
+        assert "jane.doe@gmail.com" not in message
+        assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
+
     def test_windows_1252_file_is_read_with_a_warning(self, create_with_upload, officer_and_dataset):
         officer, dataset = officer_and_dataset
         data = example("spend-over-500", "valid").decode("utf-8").replace("Haverhill Arts Trust", "Café Société £")

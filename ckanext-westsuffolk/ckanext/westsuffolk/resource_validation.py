@@ -65,7 +65,7 @@ def file_format(resource: dict[str, Any], filename: str = "") -> str | None:
 
 def validate_file(path: str, resource: dict[str, Any], filename: str = "") -> validation.ValidationResult:
     return validation.validate_table(path, resource["schema"], format=file_format(resource, filename),
-                                     limit_errors=config.validation_max_issues())
+                                     limit_errors=config.validation_max_issues(), scan_personal_data=True)
 
 
 def upload_size(upload: Any) -> int:

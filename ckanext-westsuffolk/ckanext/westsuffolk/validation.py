@@ -19,7 +19,7 @@ import frictionless
 from frictionless import Error, FrictionlessException, Schema
 from frictionless.resources import TableResource
 
-from .validation_checks import formula_cell, unique_values
+from .validation_checks import formula_cell, personal_data_cell, unique_values
 from .validation_dates import with_fast_dates
 from .validation_messages import FILE_ERROR_TYPES, GENERIC_FIX, expected_for, render, wording
 from .validation_source import (
@@ -92,11 +92,14 @@ def validate_table(
     *,
     format: Optional[str] = None,
     limit_errors: int = DEFAULT_LIMIT_ERRORS,
+    scan_personal_data: bool = False,
 ) -> ValidationResult:
     """Check the table in `source` against `schema` (a schema ref such as
     "spend-over-500@1.0.0", a descriptor dict or a frictionless Schema).
 
     `format` ("csv", "tsv", "xlsx") overrides the file name's extension.
+    `scan_personal_data` also flags text cells that look like personal data (portal uploads;
+    the publish jobs run their own scan with per-asset allow-lists).
     At most `limit_errors` issues are kept; all of them are counted.
     """
     if limit_errors < 1:
@@ -116,7 +119,7 @@ def validate_table(
     while True:
         report = _Report(schema_ref, limit_errors, warnings=facts.warnings)
         try:
-            _read_rows(facts, resolved, report)
+            _read_rows(facts, resolved, report, scan_personal_data)
             return report.finish()
         except UnicodeDecodeError as exc:
             # Valid UTF-8 at the start, something else further on: read it all again.
@@ -262,13 +265,14 @@ def _raise_if_undecodable(exc: Exception, facts: SourceFacts) -> None:
         raise UnicodeDecodeError(facts.encoding, b"", 0, 1, error.note) from exc
 
 
-def _read_rows(facts: SourceFacts, schema: Schema, report: _Report) -> None:
+def _read_rows(facts: SourceFacts, schema: Schema, report: _Report, scan_personal_data: bool) -> None:
     # Frictionless reads our own open file (a trusted path, past any stray byte-order mark).
     with open_skipping(facts.path, facts.skip_bytes) as stream:
-        _read_stream(stream, facts, schema, report)
+        _read_stream(stream, facts, schema, report, scan_personal_data)
 
 
-def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Report) -> None:
+def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Report,
+                 scan_personal_data: bool) -> None:
     reading, unique, primary_key = _reading_schema(schema)
     fields = {f.name: f for f in schema.fields}
     options = {"encoding": facts.encoding} if facts.encoding else {}
@@ -290,6 +294,8 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Repor
         if not check_rows:
             report.warnings.append(ROWS_NOT_CHECKED_WARNING)
         checks = [formula_cell(), unique_values(unique_fields=unique, primary_key=primary_key)]
+        if scan_personal_data:
+            checks.append(personal_data_cell())
         for check in checks:
             check.connect(resource)
             list(check.validate_start())
@@ -370,6 +376,8 @@ def _variant_and_detail(error: Error, schema: Schema) -> Tuple[Optional[str], Op
     note = error.note or ""
     if error.type == "formula-cell":
         return None, error.cell[:1]
+    if error.type == "personal-data":
+        return None, note
     if error.type == "incorrect-label":
         names = [_plain(name) for name in schema.field_names]
         label = _plain(error.label)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable, List
 import attrs
 from frictionless import Check, errors
 
+from . import personal_data
 from .validation_seen import SeenValues
 
 if TYPE_CHECKING:
@@ -73,6 +74,44 @@ class formula_cell(Check):
                         field_name=name,
                         field_number=index + 1,
                     )
+
+
+@attrs.define(kw_only=True, repr=False)
+class PersonalDataCellError(errors.CellError):
+    type = "personal-data"
+    title = "Possible Personal Data"
+    description = "A text cell seems to hold personal data, which the portal never publishes."
+    template = 'Cell in row "{rowNumber}" and field "{fieldName}" seems to contain {note}'
+
+
+@attrs.define(kw_only=True, repr=False)
+class personal_data_cell(Check):
+    """Flag text cells holding e-mail addresses, phone, NI, bank or card numbers.
+
+    Council role mailboxes are publishable. The error keeps only a masked sample, never the cell or
+    its row, so reports do not repeat the personal data."""
+
+    type = "personal-data"
+    Errors: ClassVar[List] = [PersonalDataCellError]
+
+    def validate_start(self) -> Iterable[Error]:
+        fields = self.resource.header.get_expected_fields()  # type: ignore[attr-defined]
+        self.__text_columns = [(i, f.name) for i, f in enumerate(fields) if f.type == "string"]
+        yield from []
+
+    def validate_row(self, row: Row) -> Iterable[Error]:
+        cells = row.cells
+        for index, name in self.__text_columns:
+            text = cells[index] if index < len(cells) else None
+            if type(text) is not str or not personal_data.might_hold_personal_data(text):
+                continue
+            for kind, hit in personal_data.find(text):
+                if kind == "an e-mail address" and personal_data.is_role_mailbox(hit):
+                    continue
+                yield PersonalDataCellError(note=kind, cells=[], row_number=row.row_number,
+                                            cell=personal_data.masked(hit), field_name=name,
+                                            field_number=index + 1)
+                break
 
 
 def _key(value: Any) -> str:

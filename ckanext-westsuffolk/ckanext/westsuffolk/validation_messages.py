@@ -191,6 +191,14 @@ WORDING: Dict[str, Wording] = {
         'Change the value in row {row}, column "{field}" so it does not start with =, +, - or @ '
         "(for example, start it with a word). Numbers such as -12.50 are fine.",
     ),
+    "personal-data": Wording(
+        "Possible personal data",
+        'Row {row}, column "{field}" seems to contain {detail} ("{value}"). The portal never publishes '
+        "personal data.",
+        'Remove or redact it in row {row}, column "{field}" and upload the file again. Council role mailboxes '
+        "(such as opendata@westsuffolk.gov.uk) are fine; if this is a published switchboard number, ask the "
+        "open data team.",
+    ),
 }
 
 # A problem not in the table still gets a message (frictionless' own) and a generic fix.

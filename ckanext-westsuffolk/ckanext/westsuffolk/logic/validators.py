@@ -6,7 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import vocabularies
+from .. import personal_data, vocabularies
 
 __all__ = [
     "westsuffolk_personal_data",
@@ -15,17 +15,6 @@ __all__ = [
     "westsuffolk_table_schema_ref",
     "westsuffolk_related_links",
 ]
-
-COUNCIL_MAIL_DOMAIN = "westsuffolk.gov.uk"
-# A role mailbox names a team or function; "first.last@" names a person.
-ROLE_WORDS = {
-    "data", "open", "team", "foi", "finance", "transparency", "info", "information", "enquiries",
-    "customer", "services", "planning", "waste", "housing", "licensing", "parking", "hr", "procurement",
-    "democratic", "elections", "property", "estates", "audit", "governance", "legal", "environmental",
-    "health", "leisure", "communications", "press", "payroll", "revenues", "benefits", "fraud",
-}
-_PERSON_SHAPED = re.compile(r"^[a-z]+[.\-_][a-z]+\d*$")
-
 
 def westsuffolk_personal_data(value: Any) -> Any:
     if value not in vocabularies.PERSONAL_DATA:
@@ -40,14 +29,14 @@ def westsuffolk_role_mailbox(value: Any) -> Any:
     if not value:
         return value
     address = str(value).strip().lower()
-    local, _, domain = address.partition("@")
-    if not local or domain != COUNCIL_MAIL_DOMAIN:
-        raise tk.Invalid(f"Enter a council role mailbox ending @{COUNCIL_MAIL_DOMAIN}, for example opendata@{COUNCIL_MAIL_DOMAIN}.")
-    words = set(re.split(r"[.\-_]", local))
-    if _PERSON_SHAPED.match(local) and not words & ROLE_WORDS:
+    domain = personal_data.COUNCIL_MAIL_DOMAIN
+    local, _, given_domain = address.partition("@")
+    if not local or given_domain != domain:
+        raise tk.Invalid(f"Enter a council role mailbox ending @{domain}, for example opendata@{domain}.")
+    if not personal_data.is_role_mailbox(address):
         raise tk.Invalid(
             "This looks like a person's own address. Use a team or role mailbox "
-            f"(for example transparency@{COUNCIL_MAIL_DOMAIN}) so the contact survives staff changes "
+            f"(for example transparency@{domain}) so the contact survives staff changes "
             "and no personal data is published."
         )
     return address
