@@ -44,6 +44,14 @@ class TestSyncValidation:
         report = helpers.call_action("westsuffolk_resource_validation_show", id=resource["id"])
         assert report["status"] == "success" and report["schema_ref"] == SPEND
 
+    def test_search_listing_carries_the_validation_status(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        found = helpers.call_action("package_search", fq=f"id:{dataset['id']}", include_private=True,
+                                    context={"user": officer["name"]})
+        [resource] = found["results"][0]["resources"]
+        assert resource["validation_status"] == "success"
+
     def test_invalid_upload_is_refused_with_row_and_column(self, create_with_upload, officer_and_dataset):
         officer, dataset = officer_and_dataset
         with pytest.raises(tk.ValidationError) as refused:

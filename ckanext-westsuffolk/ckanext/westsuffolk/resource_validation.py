@@ -130,6 +130,13 @@ def validate_stored(resource: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def reindex(package_id: str) -> None:
+    """Refresh a dataset in the search index so listings show its validation badges."""
+    from ckan.lib import search
+
+    search.rebuild(package_id)
+
+
 def enqueue(resource: dict[str, Any]) -> None:
     validation_store.write(resource["id"], pending_record(resource))
     tk.enqueue_job(westsuffolk_validate_resource_job, [resource["id"]], title=JOB_TITLE.format(resource["id"]),
@@ -142,8 +149,6 @@ def westsuffolk_validate_resource_job(resource_id: str) -> str:
     context = {"user": site_user["name"], "ignore_auth": True}
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     record = validate_stored(resource)
-    from ckan.lib import search
-
-    search.rebuild(resource["package_id"])
+    reindex(resource["package_id"])
     log.info("validated resource %s: %s", resource_id, record["status"])
     return record["status"]

@@ -61,6 +61,7 @@ def after_write(context: dict, resource: dict[str, Any], changed: bool = True) -
     if stash:
         record = rv.result_record(stash.pop(0), resource)
         validation_store.write(resource["id"], record)
+        rv.reindex(resource["package_id"])  # the dataset was indexed before its result was stored
     else:
         record = validation_store.read(resource["id"])
         if changed or not record or record.get("fingerprint") != rv.fingerprint(resource):

@@ -39,9 +39,7 @@ def westsuffolk_resource_validation_run(context, data_dict) -> dict[str, Any]:
         rv.enqueue(resource)
         return {"resource_id": resource_id, **validation_store.read(resource_id)}
     record = rv.validate_stored(resource)
-    from ckan.lib import search
-
-    search.rebuild(resource["package_id"])
+    rv.reindex(resource["package_id"])
     return {"resource_id": resource_id, **record}
 
 
