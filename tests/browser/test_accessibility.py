@@ -48,6 +48,7 @@ def test_axe_finds_no_wcag_a_or_aa_violations(page, published):
         "validation report": f"/dataset/{dataset['name']}/resource/{resource['id']}/validation",
         "table schemas": "/schemas",
         "table schema": "/schemas/spend-over-500",
+        "transparency code": "/transparency",
         "log in": "/user/login",
         "about and accessibility statement": "/about",
     }
@@ -65,6 +66,19 @@ def test_axe_finds_no_wcag_a_or_aa_violations(page, published):
             screenshot(page, "home")
         elif label == "dataset":
             screenshot(page, "dataset")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_officer_forms_have_no_axe_violations(page, officer, make_dataset, log_in):
+    dataset = make_dataset(private=True)
+    log_in(officer)
+    failures = []
+    for path in ("/dataset/new", f"/dataset/edit/{dataset['name']}", f"/dataset/{dataset['name']}/resource/new"):
+        page.goto(path)
+        wait_for_ckan_modules(page)
+        violations = axe_violations(page)
+        if violations:
+            failures.append(describe_violations(path, violations))
     assert not failures, "\n\n".join(failures)
 
 
