@@ -44,6 +44,15 @@ class TestSyncValidation:
         report = helpers.call_action("westsuffolk_resource_validation_show", id=resource["id"])
         assert report["status"] == "success" and report["schema_ref"] == SPEND
 
+    def test_deleting_a_resource_removes_its_report(self, create_with_upload, officer_and_dataset):
+        from ckanext.westsuffolk import validation_store
+
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        assert validation_store.read(resource["id"])["status"] == "success"
+        helpers.call_action("resource_delete", context={"user": officer["name"]}, id=resource["id"])
+        assert validation_store.read(resource["id"]) is None
+
     def test_search_listing_carries_the_validation_status(self, create_with_upload, officer_and_dataset):
         officer, dataset = officer_and_dataset
         _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import validation_hooks
+from . import validation_hooks, validation_store
 
 
 @tk.blanket.config_declarations
@@ -38,6 +38,9 @@ class WestSuffolkPlugin(p.SingletonPlugin):
 
     def after_resource_update(self, context, resource):
         validation_hooks.after_write(context, resource, changed=False)
+
+    def before_resource_delete(self, context, resource, resources):
+        validation_store.delete(resource["id"])
 
     # IPackageController
     def after_dataset_create(self, context, pkg_dict):
