@@ -5,10 +5,11 @@ with the same detectors (the `personal_data_cell` frictionless check in validati
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterator
 
 __all__ = ["DETECTORS", "find", "masked", "is_role_mailbox", "looks_like_personal_address",
-           "COUNCIL_MAIL_DOMAIN", "might_hold_personal_data"]
+           "COUNCIL_MAIL_DOMAIN", "might_hold_personal_data", "findings"]
 
 COUNCIL_MAIL_DOMAIN = "westsuffolk.gov.uk"
 # A role mailbox names a team or function; "first.last@" names a person.
@@ -31,8 +32,6 @@ SORT_CODE = re.compile(r"(?<![\d-])\d{2}-\d{2}-\d{2}(?![\d-])")
 BANK_ACCOUNT = re.compile(r"\b(?:a/c|acc(?:oun)?t?|account)\s*(?:no\.?|number)?\s*[:#]?\s*\d{8}\b", re.IGNORECASE)
 IBAN = re.compile(r"\bGB\d{2}\s?[A-Z]{4}(?:\s?\d{2,4}){3,4}\b")
 CARD_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){14,18}\d(?!\d)")
-# Every detector needs an "@" or a digit: cells without either are skipped cheaply.
-might_hold_personal_data: Callable[[str], object] = re.compile(r"[@\d]").search
 
 
 def _phones(text: str) -> Iterator[str]:
@@ -74,6 +73,17 @@ DETECTORS: dict[str, Callable[[str], Iterator[str]]] = {
 }
 
 
+# Every detector needs an "@" or a run of 6+ digits, spaces, brackets or hyphens: one cheap search
+# skips most text; one search with all candidate patterns skips most of the rest.
+_CHEAP = re.compile(r"@|\d[\d\s()-]{4,}\d").search
+_ANY_CANDIDATE = re.compile("|".join(f"(?:{p.pattern})" for p in (
+    EMAIL, PHONE_CANDIDATE, NI_NUMBER, SORT_CODE, BANK_ACCOUNT, IBAN, CARD_CANDIDATE)), re.IGNORECASE).search
+
+
+def might_hold_personal_data(text: str) -> bool:
+    return bool(_CHEAP(text)) and bool(_ANY_CANDIDATE(text))
+
+
 def find(text: str) -> Iterator[tuple[str, str]]:
     """(kind, matched text) for everything in `text` that looks like personal data."""
     if not might_hold_personal_data(text):
@@ -81,6 +91,12 @@ def find(text: str) -> Iterator[tuple[str, str]]:
     for kind, detect in DETECTORS.items():
         for hit in detect(text):
             yield kind, hit
+
+
+@lru_cache(maxsize=65536)
+def findings(text: str) -> tuple[tuple[str, str], ...]:
+    """`find` for repeated cell values (payees, codes) in a long table, cached."""
+    return tuple(find(text))
 
 
 def masked(text: str) -> str:

@@ -101,11 +101,12 @@ class personal_data_cell(Check):
 
     def validate_row(self, row: Row) -> Iterable[Error]:
         cells = row.cells
+        count = len(cells)
         for index, name in self.__text_columns:
-            text = cells[index] if index < len(cells) else None
-            if type(text) is not str or not personal_data.might_hold_personal_data(text):
+            text = cells[index] if index < count else None
+            if type(text) is not str or not text:
                 continue
-            for kind, hit in personal_data.find(text):
+            for kind, hit in personal_data.findings(text):
                 if kind == "an e-mail address" and personal_data.is_role_mailbox(hit):
                     continue
                 yield PersonalDataCellError(note=kind, cells=[], row_number=row.row_number,
