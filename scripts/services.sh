@@ -82,7 +82,12 @@ init_instance() {
   "$CKAN" -c "$CKAN_INI" datastore set-permissions 2>>"$LOGS/ckan-db-$instance.log" \
     | runuser -u postgres -- psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -q -d "$DATASTORE_DB" >> "$LOGS/ckan-db-$instance.log" 2>&1 \
     || fail "datastore set-permissions failed; see $LOGS/ckan-db-$instance.log"
-  [ "$instance" = run ] && ensure_sysadmin
+  if [ "$instance" = run ]; then
+    ensure_sysadmin
+    # A new or lost Solr index with an existing database: index what is missing (quick when nothing is).
+    "$CKAN" -c "$CKAN_INI" search-index rebuild --only-missing --quiet >> "$LOGS/ckan-db-$instance.log" 2>&1 \
+      || fail "search-index rebuild failed; see $LOGS/ckan-db-$instance.log"
+  fi
   return 0
 }
 
