@@ -15,7 +15,7 @@ from pathlib import Path
 from . import datastore
 from .crash import crash_point
 from .dataset_fields import (
-    changed_fields, dataset_fields, fallback_name, organisation_name, resource_fields, upload_name,
+    changed_fields, dataset_fields, fallback_name, resource_fields, upload_name,
 )
 from .portal import NotOnPortal, Portal, PortalRefused
 from .prepare import HIDE, PUBLISH, REFUSE, PreparedTable, decide, prepare

@@ -39,7 +39,7 @@ def before_write(context: dict, resource: dict[str, Any]) -> None:
     try:
         resource["schema"] = validators.westsuffolk_table_schema_ref(resource["schema"])
     except tk.Invalid as problem:
-        raise tk.ValidationError({"schema": [problem.error]})
+        raise tk.ValidationError({"schema": [problem.error]}) from None
     upload = _upload(resource)
     if upload is None:
         return

@@ -59,7 +59,7 @@ def westsuffolk_table_schema_ref(value: Any) -> Any:
         name, version = table_schemas.parse_ref(str(value))
         table_schemas.get_descriptor(name, version)
     except (table_schemas.SchemaNotFound, ValueError) as error:
-        raise tk.Invalid(str(error))
+        raise tk.Invalid(str(error)) from None
     return f"{name}@{version or table_schemas.get_descriptor(name)['version']}"
 
 
