@@ -6,7 +6,7 @@ Prints: first-run time for a generated register, the no-op rerun time (goal: at 
 first run), and DataStore load speed in rows/s for the chunked upsert the publish jobs use versus a
 plain loop of one datastore_upsert call per record. Portal and token: $WESTSUFFOLK_PORTAL_URL and
 $WESTSUFFOLK_API_TOKEN, else http://127.0.0.1:5000 and var/secrets/sysadmin-token.
-Benchmark datasets (asset ids IAR-8000 upwards, organisation "benchmark") are purged first.
+Benchmark datasets (asset ids IAR-8000 upwards, organisation "benchmark") are purged first and last.
 """
 from __future__ import annotations
 
@@ -143,6 +143,7 @@ def main() -> None:
     chunked, one_by_one = datastore_speed(ckan, args.datastore_rows, args.loop_rows)
     print(f"DataStore load: chunked upsert ({DATASTORE_CHUNK_ROWS} rows/call) {chunked:8.0f} rows/s; "
           f"one call per record {one_by_one:6.0f} rows/s ({chunked / one_by_one:.0f}x)")
+    print(f"Purged the {purge_previous(ckan)} benchmark datasets again, leaving the portal as it was")
 
 
 if __name__ == "__main__":
