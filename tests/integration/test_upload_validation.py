@@ -2,6 +2,10 @@
 the public-visibility rule, background validation and auth."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from ckan.plugins import toolkit as tk
@@ -153,6 +157,22 @@ class TestBackgroundValidationAndPublicRule:
             helpers.call_action("package_patch", context={"user": officer["name"]}, id=dataset["id"], private=False)
         assert "cannot be made public" in refused.value.error_dict["private"][0]
         assert helpers.call_action("package_show", id=dataset["id"])["private"] is True
+
+    @pytest.mark.ckan_config("ckanext.westsuffolk.validation.sync_max_bytes", "10")
+    @pytest.mark.usefixtures("clean_queues")
+    def test_a_real_jobs_worker_validates_a_large_upload(self, create_with_upload, officer_and_dataset, pytestconfig):
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        assert resource["validation_status"] == "pending"
+        worker = subprocess.run(
+            [str(Path(sys.executable).with_name("ckan")), "-c", pytestconfig.getoption("ckan_ini"),
+             "jobs", "worker", "--burst"], capture_output=True, text=True, timeout=300)
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        shown = helpers.call_action("resource_show", id=resource["id"])
+        assert (shown["validation_status"], shown["validation_row_count"]) == ("success", 8)
+        found = helpers.call_action("package_search", fq=f"id:{dataset['id']}", include_private=True,
+                                    context={"user": officer["name"]})
+        assert found["results"][0]["resources"][0]["validation_status"] == "success"  # reindexed by the job
 
     @pytest.mark.ckan_config("ckanext.westsuffolk.validation.block_public_on_failure", "false")
     @pytest.mark.ckan_config("ckanext.westsuffolk.validation.sync_max_bytes", "10")
