@@ -231,7 +231,8 @@ class Publisher:
     def _apply(self, asset: Asset, table: PreparedTable, changes: Changes) -> None:
         write = self.portal.write
         if changes.new_org:
-            write("organization_create", name=changes.wanted["owner_org"], title=asset.service_area)
+            write("organization_create", name=changes.wanted["owner_org"], title=asset.service_area,
+                  description=f"Data published by West Suffolk Council's {asset.service_area} service area.")
             self.organisations().add(changes.wanted["owner_org"])
         package = changes.package
         if package is None:
