@@ -67,7 +67,7 @@ class FakePortal:
     def organization_list(self):
         return sorted(self.organisations)
 
-    def organization_create(self, name, title):
+    def organization_create(self, name, title, description=""):
         self.organisations.add(name)
         return {"name": name}
 
