@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import validation_hooks, validation_store
+from . import datagovuk, validation_hooks, validation_store
 
 
 @tk.blanket.config_declarations
@@ -50,3 +50,5 @@ class WestSuffolkPlugin(p.SingletonPlugin):
 
     def after_dataset_show(self, context, pkg_dict):
         validation_hooks.show(pkg_dict)
+        if not context.get("for_update"):
+            datagovuk.add_extras(pkg_dict)

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import resource_validation as rv, validation_hooks, validation_store
+from .. import datagovuk, resource_validation as rv, validation_hooks, validation_store
 
 __all__ = [
     "westsuffolk_resource_validation_show",
@@ -54,12 +54,14 @@ def _current(context, id_or_name: str | None) -> dict | None:
 
 @tk.chained_action
 def package_create(next_action, context, data_dict):
+    datagovuk.strip_echoed_extras(data_dict)
     validation_hooks.check_can_go_public(context, data_dict, was_private=True)
     return next_action(context, data_dict)
 
 
 @tk.chained_action
 def package_update(next_action, context, data_dict):
+    datagovuk.strip_echoed_extras(data_dict)
     current = context.get("original_package") or _current(context, data_dict.get("id") or data_dict.get("name"))
     was_private = tk.asbool(current["private"]) if current else True
     # without a "resources" key package_update keeps the stored resources: check those

@@ -14,6 +14,8 @@ __all__ = [
     "westsuffolk_end_after_start",
     "westsuffolk_table_schema_ref",
     "westsuffolk_related_links",
+    "westsuffolk_default_schema_url",
+    "westsuffolk_default_schema_type",
 ]
 
 def westsuffolk_personal_data(value: Any) -> Any:
@@ -72,3 +74,20 @@ def westsuffolk_related_links(value: Any) -> Any:
         raise tk.Invalid("Each related link must be a full web address starting http:// or https:// "
                          f"(one per line). Check: {', '.join(bad)}")
     return "\n".join(links)
+
+
+def westsuffolk_default_schema_url(key, data, errors, context):
+    """A Transparency Code dataset links its table schema unless the officer gave another URL."""
+    category = data.get(("transparency_code_category",))
+    if not data.get(key) and category:
+        from .. import datagovuk
+
+        data[key] = datagovuk.schema_url(category)
+
+
+def westsuffolk_default_schema_type(key, data, errors, context):
+    # runs before schema_url's validators (fields validate in name order), so look at both
+    if not data.get(key) and (data.get(("schema_url",)) or data.get(("transparency_code_category",))):
+        from .. import datagovuk
+
+        data[key] = datagovuk.SCHEMA_TYPE
