@@ -108,6 +108,23 @@ class TestSyncValidation:
         assert "jane.doe@gmail.com" not in message
         assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
 
+    def test_an_excel_workbook_is_validated_as_a_table(self, create_with_upload, officer_and_dataset, tmp_path):
+        import csv
+        import io
+
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        rows = list(csv.reader(io.StringIO(example("spend-over-500", "valid").decode("utf-8"))))
+        for row in rows:
+            workbook.active.append(row)
+        path = tmp_path / "spend.xlsx"
+        workbook.save(path)
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, path.read_bytes(), "spend.xlsx")
+        shown = helpers.call_action("resource_show", id=resource["id"])
+        assert (shown["validation_status"], shown["validation_row_count"]) == ("success", len(rows) - 1)
+
     def test_windows_1252_file_is_read_with_a_warning(self, create_with_upload, officer_and_dataset):
         officer, dataset = officer_and_dataset
         data = example("spend-over-500", "valid").decode("utf-8").replace("Haverhill Arts Trust", "Café Société £")
