@@ -27,6 +27,12 @@ _STARTS = frozenset(FORMULA_START)
 _SIGNED_NUMBER = re.compile(r"[+-][\d\s.,]*").fullmatch
 
 
+def _text_columns(resource) -> list[tuple[int, str]]:
+    """(position, name) of the text fields, in the schema the file is read with."""
+    fields = resource.header.get_expected_fields()
+    return [(i, f.name) for i, f in enumerate(fields) if f.type == "string"]
+
+
 def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_START) and not _SIGNED_NUMBER(text)
 
@@ -48,8 +54,7 @@ class formula_cell(Check):
 
     def validate_start(self) -> Iterable[Error]:
         # Positions of the text columns; the raw cell is the text as read.
-        fields = self.resource.header.get_expected_fields()  # type: ignore[attr-defined]
-        self.__text_columns = [(i, f.name) for i, f in enumerate(fields) if f.type == "string"]
+        self.__text_columns = _text_columns(self.resource)
         positions = [i for i, _ in self.__text_columns]
         self.__pick = itemgetter(*positions) if len(positions) > 1 else None
         self.__needed = max(positions, default=-1) + 1
@@ -95,8 +100,7 @@ class personal_data_cell(Check):
     Errors: ClassVar[List] = [PersonalDataCellError]
 
     def validate_start(self) -> Iterable[Error]:
-        fields = self.resource.header.get_expected_fields()  # type: ignore[attr-defined]
-        self.__text_columns = [(i, f.name) for i, f in enumerate(fields) if f.type == "string"]
+        self.__text_columns = _text_columns(self.resource)
         yield from []
 
     def validate_row(self, row: Row) -> Iterable[Error]:
