@@ -246,7 +246,7 @@ class Publisher:
         if changes.upload or changes.reload_datastore:
             datastore.load(write, resource["id"], table.schema, table.csv_bytes, self.chunk_rows,
                            replace=bool(resource.get("datastore_active")) or changes.resource is not None,
-                           after_chunk=lambda done: crash_point("mid-datastore"))
+                           after_chunk=lambda done: crash_point("mid-datastore"), read=self.portal.read)
         if changes.upload:
             write("resource_patch", id=resource["id"], hash=HASH_PREFIX + table.sha256)
             self._await_validation(resource["id"])

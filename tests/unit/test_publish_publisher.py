@@ -113,11 +113,25 @@ class FakePortal:
         package, resource = self._resource(id)
         package["resources"].remove(resource)
 
-    def datastore_delete(self, resource_id, force):
+    def datastore_delete(self, resource_id, force, filters=None):
         if resource_id not in self.datastore:
             raise NotOnPortal(resource_id)
+        if filters:  # delete the matching rows only
+            table = self.datastore[resource_id]
+            table["rows"] = {k: r for k, r in table["rows"].items()
+                             if any(str(r[name]) != str(value) for name, value in filters.items())}
+            return
         del self.datastore[resource_id]
         self.resource_patch(resource_id, datastore_active=False)
+
+    def datastore_search(self, resource_id, limit, fields=None, offset=0, sort=None):
+        if resource_id not in self.datastore:
+            raise NotOnPortal(resource_id)
+        table = self.datastore[resource_id]
+        names = fields.split(",") if fields else [f["id"] for f in table["fields"]]
+        rows = list(table["rows"].values())[offset:offset + limit]
+        return {"fields": [{"id": "_id", "type": "int"}, *({"id": f["id"], "type": f["type"]} for f in table["fields"])],
+                "records": [{name: row[name] for name in names} for row in rows], "total": len(table["rows"])}
 
     def datastore_create(self, resource_id, fields, primary_key, force):
         self.datastore[resource_id] = {"fields": fields, "primary_key": primary_key, "rows": {}}
@@ -248,7 +262,11 @@ def test_changed_extract_replaces_file_and_table_only(portal, register):
     results = run(portal, register)
     assert results["IAR-0001"].outcome == UPDATED and results["IAR-0002"].outcome == UNCHANGED
     actions = [action for action, _ in portal.calls]
-    assert actions[:3] == ["resource_patch", "datastore_delete", "datastore_create"]
+    # the table is replaced in place: upserts, then only the removed row is deleted; never recreated
+    assert actions[:2] == ["resource_patch", "datastore_upsert"]
+    [(_, delete)] = [(a, data) for a, data in portal.calls if a == "datastore_delete"]
+    assert delete.get("filters")
+    assert "datastore_create" not in actions
     assert "package_create" not in actions and "resource_create" not in actions
     resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
     assert len(portal.datastore[resource["id"]]["rows"]) == len(lines) - 2  # header and the removed row
