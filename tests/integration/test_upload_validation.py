@@ -108,6 +108,14 @@ class TestSyncValidation:
         assert "jane.doe@gmail.com" not in message
         assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
 
+    @pytest.mark.ckan_config("ckanext.westsuffolk.personal_data.allowed_values", "01284763233")
+    def test_configured_published_values_pass_the_personal_data_scan(self, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        data = example("spend-over-500", "valid").decode("utf-8").replace(
+            "Quarterly contribution to Haverhill Arts Centre programme", "Queries to the council on 01284 763233")
+        resource = _upload(create_with_upload, dataset, officer, data.encode("utf-8"), "spend.csv")
+        assert helpers.call_action("resource_show", id=resource["id"])["validation_status"] == "success"
+
     def test_an_excel_workbook_is_validated_as_a_table(self, create_with_upload, officer_and_dataset, tmp_path):
         import csv
         import io

@@ -44,6 +44,13 @@ def test_council_role_mailboxes_and_plain_text_pass(tmp_path):
     assert validate_table(path, "spend-over-500@1.0.0", scan_personal_data=True).status == "success"
 
 
+def test_published_values_on_the_allow_list_pass(tmp_path):
+    path = spend_file(tmp_path, "Call the council on 01284 763233")
+    assert validate_table(path, "spend-over-500@1.0.0", scan_personal_data=True).status == "failure"
+    assert validate_table(path, "spend-over-500@1.0.0", scan_personal_data=True,
+                          personal_data_allowed=["01284763233"]).status == "success"
+
+
 def test_the_scan_is_off_unless_asked_for(tmp_path):
     path = spend_file(tmp_path, "Refund to jane.doe@gmail.com")
     assert validate_table(path, "spend-over-500@1.0.0").status == "success"

@@ -65,7 +65,8 @@ def file_format(resource: dict[str, Any], filename: str = "") -> str | None:
 
 def validate_file(path: str, resource: dict[str, Any], filename: str = "") -> validation.ValidationResult:
     return validation.validate_table(path, resource["schema"], format=file_format(resource, filename),
-                                     limit_errors=config.validation_max_issues(), scan_personal_data=True)
+                                     limit_errors=config.validation_max_issues(), scan_personal_data=True,
+                                     personal_data_allowed=config.personal_data_allowed_values())
 
 
 def upload_size(upload: Any) -> int:

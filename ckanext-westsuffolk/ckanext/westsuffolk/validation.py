@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import frictionless
 from frictionless import Error, FrictionlessException, Schema
@@ -93,13 +93,15 @@ def validate_table(
     format: Optional[str] = None,
     limit_errors: int = DEFAULT_LIMIT_ERRORS,
     scan_personal_data: bool = False,
+    personal_data_allowed: Sequence[str] = (),
 ) -> ValidationResult:
     """Check the table in `source` against `schema` (a schema ref such as
     "spend-over-500@1.0.0", a descriptor dict or a frictionless Schema).
 
     `format` ("csv", "tsv", "xlsx") overrides the file name's extension.
     `scan_personal_data` also flags text cells that look like personal data (portal uploads;
-    the publish jobs run their own scan with per-asset allow-lists).
+    the publish jobs run their own scan with per-asset allow-lists); `personal_data_allowed` lists
+    published values it accepts (e.g. the council's switchboard number).
     At most `limit_errors` issues are kept; all of them are counted.
     """
     if limit_errors < 1:
@@ -119,7 +121,7 @@ def validate_table(
     while True:
         report = _Report(schema_ref, limit_errors, warnings=facts.warnings)
         try:
-            _read_rows(facts, resolved, report, scan_personal_data)
+            _read_rows(facts, resolved, report, personal_data_allowed if scan_personal_data else None)
             return report.finish()
         except UnicodeDecodeError as exc:
             # Valid UTF-8 at the start, something else further on: read it all again.
@@ -265,14 +267,16 @@ def _raise_if_undecodable(exc: Exception, facts: SourceFacts) -> None:
         raise UnicodeDecodeError(facts.encoding, b"", 0, 1, error.note) from exc
 
 
-def _read_rows(facts: SourceFacts, schema: Schema, report: _Report, scan_personal_data: bool) -> None:
+def _read_rows(facts: SourceFacts, schema: Schema, report: _Report,
+               personal_data_allowed: Optional[Sequence[str]]) -> None:
+    """`personal_data_allowed` is None when no personal-data scan is wanted."""
     # Frictionless reads our own open file (a trusted path, past any stray byte-order mark).
     with open_skipping(facts.path, facts.skip_bytes) as stream:
-        _read_stream(stream, facts, schema, report, scan_personal_data)
+        _read_stream(stream, facts, schema, report, personal_data_allowed)
 
 
 def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Report,
-                 scan_personal_data: bool) -> None:
+                 personal_data_allowed: Optional[Sequence[str]]) -> None:
     reading, unique, primary_key = _reading_schema(schema)
     fields = {f.name: f for f in schema.fields}
     options = {"encoding": facts.encoding} if facts.encoding else {}
@@ -294,8 +298,8 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Repor
         if not check_rows:
             report.warnings.append(ROWS_NOT_CHECKED_WARNING)
         checks = [formula_cell(), unique_values(unique_fields=unique, primary_key=primary_key)]
-        if scan_personal_data:
-            checks.append(personal_data_cell())
+        if personal_data_allowed is not None:
+            checks.append(personal_data_cell(allowed=list(personal_data_allowed)))
         for check in checks:
             check.connect(resource)
             list(check.validate_start())

@@ -99,8 +99,13 @@ class personal_data_cell(Check):
     type = "personal-data"
     Errors: ClassVar[List] = [PersonalDataCellError]
 
+    # published values that are not personal (e.g. the council's switchboard number); compared
+    # without spaces and case
+    allowed: List[str] = attrs.field(factory=list)
+
     def validate_start(self) -> Iterable[Error]:
         self.__text_columns = _text_columns(self.resource)
+        self.__allowed = {_compact(value) for value in self.allowed}
         yield from []
 
     def validate_row(self, row: Row) -> Iterable[Error]:
@@ -111,12 +116,17 @@ class personal_data_cell(Check):
             if type(text) is not str or not text:
                 continue
             for kind, hit in personal_data.findings(text):
-                if kind == "an e-mail address" and personal_data.is_role_mailbox(hit):
+                if _compact(hit) in self.__allowed or (
+                        kind == "an e-mail address" and personal_data.is_role_mailbox(hit)):
                     continue
                 yield PersonalDataCellError(note=kind, cells=[], row_number=row.row_number,
                                             cell=personal_data.masked(hit), field_name=name,
                                             field_number=index + 1)
                 break
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split()).lower()
 
 
 def _key(value: Any) -> str:
