@@ -22,6 +22,8 @@ def strip_echoed_extras(data_dict: dict[str, Any]) -> None:
         data_dict["extras"] = [e for e in data_dict["extras"] if e.get("key") not in HARVESTED_FIELDS]
 
 
-def schema_url(name: str) -> str:
-    """The stable URL of a table schema's latest version (the portal's /schemas/<name>.json)."""
-    return f"{tk.config['ckan.site_url'].rstrip('/')}/schemas/{name}.json"
+def schema_url(name: str, version: str | None = None) -> str:
+    """Where the portal publishes a table schema: /schemas/<name>.json (latest, a stable link) or
+    /schemas/<name>/<version>.json. The one place these URLs are built (DCAT uses it too)."""
+    path = f"{name}/{version}" if version else name
+    return f"{tk.config['ckan.site_url'].rstrip('/')}/schemas/{path}.json"

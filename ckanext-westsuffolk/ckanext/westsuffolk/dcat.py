@@ -9,9 +9,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import VCARD
 
-import ckan.plugins.toolkit as tk
-
-from . import config, table_schemas, vocabularies
+from . import config, datagovuk, table_schemas, vocabularies
 
 GSS_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
 FILE_TYPE_URI = "http://publications.europa.eu/resource/authority/file-type/"
@@ -23,12 +21,12 @@ COUNCIL_NAME = "West Suffolk Council"
 
 
 def schema_url(ref: str) -> str | None:
+    """The versioned descriptor URL for a resource's "name@version" (None for an unknown ref)."""
     try:
         name, version = table_schemas.parse_ref(ref)
+        return datagovuk.schema_url(name, version or table_schemas.get_descriptor(name)["version"])
     except table_schemas.SchemaNotFound:
         return None
-    version = version or table_schemas.get_descriptor(name)["version"]
-    return f"{tk.config['ckan.site_url'].rstrip('/')}/schemas/{name}/{version}.json"
 
 
 # Our field names that the scheming-aware DCAT-AP 3 profile reads with another shape.
@@ -57,19 +55,17 @@ class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
         self._contact(dataset_ref, dataset_dict)
         if dataset_dict.get("asset_register_id"):
             g.add((dataset_ref, DCTERMS.identifier, Literal(dataset_dict["id"])))
-        refs = {r["schema"] for r in dataset_dict.get("resources", []) if r.get("schema")}
+        urls = {r["schema"]: schema_url(r["schema"]) for r in dataset_dict.get("resources", []) if r.get("schema")}
         for resource in dataset_dict.get("resources", []):
-            url = schema_url(resource["schema"]) if resource.get("schema") else None
+            url = urls.get(resource.get("schema"))
             if url:
                 distribution = next(
                     (d for d in g.objects(dataset_ref, DCAT.distribution)
                      if str(d).endswith(resource["id"])), None)
                 if distribution is not None:
                     self._typed(distribution, DCTERMS.conformsTo, url, DCTERMS.Standard)
-        for ref in sorted(refs):
-            url = schema_url(ref)
-            if url:
-                self._typed(dataset_ref, DCTERMS.conformsTo, url, DCTERMS.Standard)
+        for url in sorted(filter(None, urls.values())):
+            self._typed(dataset_ref, DCTERMS.conformsTo, url, DCTERMS.Standard)
 
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
