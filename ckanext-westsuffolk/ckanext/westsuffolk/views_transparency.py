@@ -9,12 +9,12 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from . import table_schemas
+from .views_schemas import CATEGORY_FIELD
 
 __all__ = ["transparency_blueprint"]
 
 transparency_blueprint = Blueprint("westsuffolk_transparency", __name__)
 
-CATEGORY_FIELD = "transparency_code_category"
 FREQUENCY_ORDER = ("quarterly", "annual", "once")
 FREQUENCY_HEADINGS = {"quarterly": "Published every quarter", "annual": "Published every year",
                       "once": "Published once"}
