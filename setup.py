@@ -19,6 +19,7 @@ setup(
     package_data={
         "ckanext.westsuffolk": [
             "*.yaml", "schemas/*.yaml", "templates/**/*", "assets/**/*", "public/**/*", "i18n/**/*",
+            "migration/*/alembic.ini", "migration/*/script.py.mako",
         ],
         "westsuffolk_schemas": ["*.json", "versions/*/*.json", "examples/*/*"],
     },

@@ -21,3 +21,14 @@ def real_spend_dir() -> Path:
     if not REAL_SPEND.is_dir():
         pytest.fail(f"reference files missing: {REAL_SPEND} (the project's shared/ folder sits beside the repo)")
     return REAL_SPEND
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for):
+    """CKAN's clean_db, plus the westsuffolk plugin's own tables (migration/westsuffolk): CKAN's
+    reset only rebuilds core tables."""
+    from ckan.plugins import plugin_loaded
+
+    reset_db()
+    if plugin_loaded("westsuffolk"):
+        migrate_db_for("westsuffolk")

@@ -22,8 +22,3 @@ def block_public_on_failure() -> bool:
 
 def validation_max_issues() -> int:
     return tk.config["ckanext.westsuffolk.validation.max_issues"]
-
-
-def personal_data_allowed_values() -> list[str]:
-    value = tk.config["ckanext.westsuffolk.personal_data.allowed_values"]
-    return value.split() if isinstance(value, str) else list(value)  # set at run time: not yet a list

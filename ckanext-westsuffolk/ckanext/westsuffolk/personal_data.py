@@ -1,15 +1,19 @@
-"""What personal data looks like in a table cell, and which council addresses are roles, not people.
+"""What personal data looks like in a table cell, which council addresses are roles, not people,
+and the one allow-list for values published on purpose.
 
-ckan-free: the publish jobs scan every outgoing cell with `find`, and portal uploads are checked
-with the same detectors (the `personal_data_cell` frictionless check in validation_checks)."""
+CKAN-free: portal uploads and the publish jobs are checked by the same detectors and the same
+AllowList (through `validation.validate_table`), so both give the same answer."""
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-__all__ = ["DETECTORS", "find", "masked", "is_role_mailbox", "looks_like_personal_address",
-           "COUNCIL_MAIL_DOMAIN", "might_hold_personal_data", "findings"]
+__all__ = ["DETECTORS", "find", "masked", "is_role_mailbox", "mailbox_problem", "looks_like_personal_address",
+           "COUNCIL_MAIL_DOMAIN", "might_hold_personal_data", "findings", "NAME_WITH_TITLE",
+           "names_with_titles", "is_payee_heading", "AllowedValue", "AllowList", "compact", "EMAIL_KIND",
+           "NAME_KIND"]
 
 COUNCIL_MAIL_DOMAIN = "westsuffolk.gov.uk"
 # A role mailbox names a team or function; "first.last@" names a person.
@@ -62,8 +66,9 @@ def _matches(pattern: re.Pattern) -> Callable[[str], Iterator[str]]:
     return lambda text: (m.group() for m in pattern.finditer(text))
 
 
+EMAIL_KIND = "an e-mail address"
 DETECTORS: dict[str, Callable[[str], Iterator[str]]] = {
-    "an e-mail address": _matches(EMAIL),
+    EMAIL_KIND: _matches(EMAIL),
     "a UK phone number": _phones,
     "a National Insurance number": _matches(NI_NUMBER),
     "a bank sort code": _matches(SORT_CODE),
@@ -113,3 +118,101 @@ def is_role_mailbox(address: str) -> bool:
     """A council address naming a team or role (publishable), not a person."""
     local, _, domain = address.strip().lower().partition("@")
     return bool(local) and domain == COUNCIL_MAIL_DOMAIN and not looks_like_personal_address(local)
+
+
+def mailbox_problem(address: str) -> str | None:
+    """Why `address` cannot be published as a dataset's contact; None for a council role mailbox.
+    (The dataset form and the asset register both ask this.)"""
+    local, _, domain = address.strip().lower().partition("@")
+    if not local or domain != COUNCIL_MAIL_DOMAIN:
+        return (f"Enter a council role mailbox ending @{COUNCIL_MAIL_DOMAIN}, "
+                f"for example opendata@{COUNCIL_MAIL_DOMAIN}.")
+    if looks_like_personal_address(local):
+        return ("This looks like a person's own address. Use a team or role mailbox "
+                f"(for example transparency@{COUNCIL_MAIL_DOMAIN}) so the contact survives staff changes "
+                "and no personal data is published.")
+    return None
+
+
+# --- names of private individuals ------------------------------------------------------------
+# A personal title before a name in a column saying who was paid ("MRS JANE HAYWOOD",
+# "CCA & MRS CA BOLLAND") is a strong, cheap signal of a private individual; organisations that
+# happen to carry a title ("Dr Roberts & Partners", "Lady Margaret Hall") name what they are.
+NAME_KIND = "a private individual's name (a personal title such as Mrs before a name)"
+NAME_WITH_TITLE = re.compile(
+    r"(?<![\w&'’])(?:mrs?|miss|ms|mx|dr|revd?|sir|dame|lady|lord|prof|master)\.?\s+[a-z][a-z'’.-]*",
+    re.IGNORECASE)
+ORGANISATION_WORDS = re.compile(
+    r"\b(?:ltd|limited|plc|llp|cic|inc|co|company|corp|trust|council|services|group|association|society|"
+    r"club|church|school|college|academy|partners|partnership|surgery|practice|hall|fund|appeal|charity|"
+    r"foundation|university|hospital|nhs|federation|centre|center|estate|estates)\b", re.IGNORECASE)
+PAYEE_WORDS = frozenset({
+    "payee", "beneficiary", "beneficiaries", "supplier", "recipient", "vendor", "creditor", "merchant",
+    "customer", "claimant", "tenant", "landlord", "contractor", "grantee", "payer", "debtor",
+})
+_WORD = re.compile(r"[a-z]+")
+
+
+def names_with_titles(text: str) -> list[str]:
+    """Titled names in a cell, unless the cell names an organisation."""
+    if not NAME_WITH_TITLE.search(text) or ORGANISATION_WORDS.search(text):
+        return []
+    return [match.group() for match in NAME_WITH_TITLE.finditer(text)]
+
+
+def is_payee_heading(*headings: str | None) -> bool:
+    """Whether a column heading (field name or title) says who was paid or served."""
+    return any(PAYEE_WORDS & set(_WORD.findall(heading.lower())) for heading in headings if heading)
+
+
+# --- the one allow-list ------------------------------------------------------------------
+def compact(text: str) -> str:
+    """How allowed values are compared: without spaces or case ("01284 763233" = "01284763233")."""
+    return "".join(text.split()).lower()
+
+
+@dataclass(frozen=True)
+class AllowedValue:
+    """A value that looks personal but is published on purpose, and who decided so, when, why."""
+
+    value: str
+    reason: str
+    asset_id: str | None = None  # None: anywhere on the portal
+    allowed_by: str = ""
+    allowed_at: str = ""
+    id: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class AllowList:
+    """The one rule that lets a finding through: a council role mailbox, or a value the data
+    protection officer allowed (anywhere, or for one asset of the register). The portal keeps the
+    entries; the publish jobs read them from the portal, so both give the same answer."""
+
+    def __init__(self, entries: Iterable[AllowedValue] = ()):
+        self.entries = tuple(entries)
+        self._anywhere = {compact(e.value) for e in self.entries if not e.asset_id}
+        self._by_asset: dict[str, set[str]] = {}
+        for entry in self.entries:
+            if entry.asset_id:
+                self._by_asset.setdefault(entry.asset_id, set()).add(compact(entry.value))
+
+    @classmethod
+    def from_dicts(cls, records: Iterable[dict[str, Any]]) -> "AllowList":
+        known = {f.name for f in fields(AllowedValue)}
+        return cls(AllowedValue(**{k: v for k, v in record.items() if k in known}) for record in records)
+
+    def allows(self, kind: str, hit: str, cell: str = "", asset_id: str | None = None) -> bool:
+        if kind == EMAIL_KIND and is_role_mailbox(hit):
+            return True
+        allowed = self._anywhere | self._by_asset.get(asset_id or "", set())
+        return compact(hit) in allowed or (bool(cell) and compact(cell) in allowed)
+
+    def findings(self, text: str, *, payee: bool = False, asset_id: str | None = None) -> list[tuple[str, str]]:
+        """(kind, masked sample) of what in `text` is personal data and not allowed."""
+        hits = list(findings(text))
+        if payee:
+            hits += [(NAME_KIND, name) for name in names_with_titles(text)]
+        return [(kind, masked(hit)) for kind, hit in hits if not self.allows(kind, hit, text, asset_id)]

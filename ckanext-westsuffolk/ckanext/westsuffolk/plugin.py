@@ -45,7 +45,7 @@ class WestSuffolkPlugin(p.SingletonPlugin):
     # IPackageController
     def after_dataset_create(self, context, pkg_dict):
         for resource in pkg_dict.get("resources", []):
-            if resource.get("schema") and resource.get("id"):
+            if resource.get("url") and resource.get("id"):
                 validation_hooks.after_write(context, resource, changed=False)
 
     def after_dataset_show(self, context, pkg_dict):

@@ -16,7 +16,7 @@ import requests
 
 import ckan.plugins.toolkit as tk
 
-from . import config, validation, validation_store
+from . import allowlist_store, config, validation, validation_store
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,19 @@ def pending_record(resource: dict[str, Any]) -> dict[str, Any]:
             "queued_at": _now(), "row_count": 0, "error_count": 0, "issues": [], "summary": [], "warnings": []}
 
 
+def blocks_public(resource: dict[str, Any], record: dict[str, Any] | None) -> bool:
+    """Whether this resource stops its dataset going public: a file naming a schema until it is
+    valid; any file in which personal data was found, or an upload not yet scanned."""
+    status = (record or {}).get("status", PENDING)
+    if resource.get("schema"):
+        return status != SUCCESS
+    return status == FAILURE or (status == PENDING and resource.get("url_type") == "upload")
+
+
+def found_personal_data(record: dict[str, Any] | None) -> bool:
+    return any(issue.get("type") == "personal-data" for issue in (record or {}).get("issues", []))
+
+
 def status_fields(record: dict[str, Any] | None) -> dict[str, Any]:
     """The read-only resource fields shown on pages and in the API."""
     if not record:
@@ -55,18 +68,31 @@ def status_fields(record: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def file_format(resource: dict[str, Any], filename: str = "") -> str | None:
-    name = (filename or resource.get("url") or "").lower()
-    for ext in ("csv", "tsv", "xlsx"):
-        if name.endswith("." + ext):
-            return ext
-    fmt = (resource.get("format") or "").lower()
-    return fmt if fmt in ("csv", "tsv", "xlsx") else None
+    """The file's format: its name's extension, else the resource's format field."""
+    name = (filename or resource.get("url") or "").split("?")[0].split("#")[0].lower()
+    extension = Path(name).suffix.lstrip(".")
+    if extension.isalnum() and len(extension) <= 8:
+        return extension
+    return (resource.get("format") or "").strip().lower() or None
+
+
+def asset_id(resource: dict[str, Any]) -> str | None:
+    """The register asset of the resource's dataset (values allowed for it apply)."""
+    if not resource.get("package_id"):
+        return None
+    try:
+        package = tk.get_action("package_show")({"ignore_auth": True, "for_update": True},
+                                                {"id": resource["package_id"]})
+    except tk.ObjectNotFound:
+        return None
+    return package.get("asset_register_id") or None
 
 
 def validate_file(path: str, resource: dict[str, Any], filename: str = "") -> validation.ValidationResult:
-    return validation.validate_table(path, resource["schema"], format=file_format(resource, filename),
-                                     limit_errors=config.validation_max_issues(), scan_personal_data=True,
-                                     personal_data_allowed=config.personal_data_allowed_values())
+    """Every file is scanned for personal data; one naming a table schema is also validated."""
+    return validation.validate_table(path, resource.get("schema") or None, format=file_format(resource, filename),
+                                     limit_errors=config.validation_max_issues(),
+                                     personal_data=allowlist_store.active(), asset_id=asset_id(resource))
 
 
 def upload_size(upload: Any) -> int:
@@ -150,6 +176,22 @@ def westsuffolk_validate_resource_job(resource_id: str) -> str:
     context = {"user": site_user["name"], "ignore_auth": True}
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     record = validate_stored(resource)
+    if found_personal_data(record):
+        withdraw(context, resource, record)
     reindex(resource["package_id"])
     log.info("validated resource %s: %s", resource_id, record["status"])
     return record["status"]
+
+
+def withdraw(context: dict, resource: dict[str, Any], record: dict[str, Any]) -> None:
+    """Personal data found after the file was saved (a large upload or a link): a public dataset is
+    made private at once, and the report says so."""
+    package = tk.get_action("package_show")(context, {"id": resource["package_id"]})
+    if package.get("private"):
+        return
+    tk.get_action("package_patch")(dict(context), {"id": package["id"], "private": True})
+    record.setdefault("warnings", []).insert(0, (
+        f"Personal data was found in this file after it was published, so the dataset was made private on "
+        f"{_now()[:10]}. Remove the personal data, upload the file again and make the dataset public."))
+    validation_store.write(resource["id"], record)
+    log.warning("dataset %s made private: personal data found in resource %s", package["name"], resource["id"])

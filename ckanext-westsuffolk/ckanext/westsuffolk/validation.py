@@ -11,28 +11,38 @@ import csv
 import os
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import frictionless
 from frictionless import Error, FrictionlessException, Schema
 from frictionless.resources import TableResource
 
-from .validation_checks import formula_cell, personal_data_cell, unique_values
-from .validation_dates import with_fast_dates
-from .validation_messages import FILE_ERROR_TYPES, GENERIC_FIX, expected_for, render, wording
+from . import file_scan
+from .personal_data import AllowList
+from .validation_checks import formula_cell, personal_data_cell, threshold_note, unique_values
+from .validation_dates import describe_format, guess_format, with_fast_dates
+from .validation_headings import columns_line_up, heading_problems
+from .validation_messages import (
+    DATE_HINT, FILE_ERROR_TYPES, GENERIC_FIX, NUMBER_HINT, expected_for, group_wording, plural_values, render,
+    row_list, wording,
+)
 from .validation_source import (
-    FALLBACK_ENCODINGS,
-    UTF8,
+    TEXT_FORMATS,
     SourceFacts,
     encoding_warning,
     inspect_source,
+    next_encoding,
     open_skipping,
 )
 
 __all__ = [
     "DEFAULT_LIMIT_ERRORS",
+    "SUCCESS",
+    "FAILURE",
+    "ERROR",
+    "IssueGroup",
     "ValidationIssue",
     "ValidationResult",
     "validate_table",
@@ -40,7 +50,9 @@ __all__ = [
 
 DEFAULT_LIMIT_ERRORS = 1000
 SUCCESS, FAILURE, ERROR = "success", "failure", "error"
+CHECK_SCHEMA, CHECK_PERSONAL_DATA = "table schema", "personal data"
 _HEADER_ROW = 1
+GROUP_ROWS, GROUP_EXAMPLES = 5, 3  # rows and distinct values kept per group
 
 ROWS_NOT_CHECKED_WARNING = (
     "The rows were not checked value by value: most column headings do not match the table "
@@ -62,6 +74,24 @@ class ValidationIssue:
     value: Optional[str] = None
     expected: Optional[str] = None
     fix: str = ""
+    sheet: Optional[str] = None  # the workbook sheet, when a workbook is scanned sheet by sheet
+
+
+@dataclass
+class IssueGroup:
+    """The same problem in many rows of one column, said once with a count, examples and rows."""
+
+    type: str
+    title: str
+    count: int
+    message: str
+    fix: str
+    rows: List[int] = field(default_factory=list)  # the first few
+    examples: List[str] = field(default_factory=list)  # a few distinct values (masked for personal data)
+    hint: Dict[str, str] = field(default_factory=dict)  # machine-readable advice, e.g. {"date_format": "%d/%m/%Y"}
+    field: Optional[str] = None  # (after the defaults above: this name hides dataclasses.field)
+    column: Optional[int] = None
+    sheet: Optional[str] = None
 
 
 @dataclass
@@ -75,98 +105,201 @@ class ValidationResult:
     warnings: List[str] = field(default_factory=list)
     validated_at: str = ""
     summary: List[Dict[str, Any]] = field(default_factory=list)
+    groups: List[IssueGroup] = field(default_factory=list)  # row problems by column and cause
+    expected_headings: List[str] = field(default_factory=list)  # said once, when headings are wrong
+    checks: List[str] = field(default_factory=list)  # what was checked: table schema, personal data
 
     def as_dict(self) -> Dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "ValidationResult":
-        values = dict(data)
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
         values["issues"] = [ValidationIssue(**issue) for issue in data.get("issues", [])]
+        values["groups"] = [IssueGroup(**group) for group in data.get("groups", [])]
         return cls(**values)
 
 
 def validate_table(
     source: Union[str, os.PathLike],
-    schema: Union[str, Dict[str, Any], Schema],
+    schema: Union[str, Dict[str, Any], Schema, None],
     *,
     format: Optional[str] = None,
     limit_errors: int = DEFAULT_LIMIT_ERRORS,
-    scan_personal_data: bool = False,
-    personal_data_allowed: Sequence[str] = (),
+    personal_data: Optional[AllowList] = None,
+    asset_id: Optional[str] = None,
+    row_numbers: Optional[Sequence[int]] = None,
 ) -> ValidationResult:
     """Check the table in `source` against `schema` (a schema ref such as
-    "spend-over-500@1.0.0", a descriptor dict or a frictionless Schema).
+    "spend-over-500@1.0.0", a descriptor dict or a frictionless Schema), and, when `personal_data`
+    (the allow-list) is given, scan it for personal data. With `schema` None the file is only
+    scanned: any file type, every sheet of a workbook, every line of a text file.
 
-    `format` ("csv", "tsv", "xlsx") overrides the file name's extension.
-    `scan_personal_data` also flags text cells that look like personal data (portal uploads;
-    the publish jobs run their own scan with per-asset allow-lists); `personal_data_allowed` lists
-    published values it accepts (e.g. the council's switchboard number).
-    At most `limit_errors` issues are kept; all of them are counted.
+    `format` ("csv", "tsv", "xlsx", "json", ...) overrides the file name's extension; `asset_id`
+    (the register asset the file belongs to) selects the values allowed for that asset only.
+    `row_numbers` (the publish jobs' mapped tables): the row number to report for each data row,
+    so problems point at the officer's own extract. At most `limit_errors` issues are kept; all of
+    them are counted and grouped.
     """
     if limit_errors < 1:
         raise ValueError("limit_errors must be at least 1")
     path = os.fspath(source)
     schema_ref = schema if isinstance(schema, str) else None
-    report = _Report(schema_ref, limit_errors)
+    checks = ([CHECK_SCHEMA] if schema is not None else []) + ([CHECK_PERSONAL_DATA] if personal_data is not None else [])
+    report = _Report(schema_ref, limit_errors, checks=checks, row_numbers=row_numbers)
 
-    resolved = _resolve_schema(schema, report)
-    if resolved is None:
+    resolved = None
+    if schema is not None:
+        resolved = _resolve_schema(schema, report)
+        if resolved is None:
+            return report.finish()
+        report.expected_headings = list(resolved.field_names)
+    elif personal_data is None:
+        raise ValueError("give a schema, the personal-data allow-list, or both")
+    scan_only = resolved is None
+    facts = inspect_source(path, format, TEXT_FORMATS + tuple(file_scan.TEXT_FORMATS) if scan_only else TEXT_FORMATS)
+    if scan_only and facts.problem == "unsupported-format" and not file_scan.scannable(facts.format):
+        report.checks = []
+        report.warnings.append(_not_scanned_warning(facts.format))
         return report.finish()
-    facts = inspect_source(path, format)
     if facts.problem:
         report.add(_issue(facts.problem, detail=facts.detail))
         return report.finish()
 
     while True:
-        report = _Report(schema_ref, limit_errors, warnings=facts.warnings)
+        report = report.fresh(facts.warnings)
         try:
-            _read_rows(facts, resolved, report, personal_data_allowed if scan_personal_data else None)
+            if scan_only:
+                _scan_only(facts, report, personal_data, asset_id)
+            elif not _one_sheet(facts, report):
+                pass
+            else:
+                _read_rows(facts, resolved, report, personal_data, asset_id)
             return report.finish()
         except UnicodeDecodeError as exc:
             # Valid UTF-8 at the start, something else further on: read it all again.
-            fallback = _next_encoding(facts.encoding)
+            fallback = next_encoding(facts.encoding)
             if fallback is None:
-                report = _Report(schema_ref, limit_errors, warnings=facts.warnings)
+                report = report.fresh(facts.warnings)
                 report.add(_issue("encoding-error", detail=str(exc)))
                 return report.finish()
             facts.encoding = fallback
             facts.warnings.append(encoding_warning(fallback))
 
 
+def _not_scanned_warning(format: str) -> str:
+    kind = f".{format} files" if format else "Files of this type"
+    return (f"{kind} cannot be scanned for personal data by the portal. Check the file yourself before "
+            "the dataset is made public: no names, contact details or other personal data.")
+
+
+def _one_sheet(facts: SourceFacts, report: "_Report") -> bool:
+    """A workbook checked against a schema must hold one table: more than one sheet with data
+    (hidden ones count: they are published too) is refused, naming the sheets."""
+    if facts.format != "xlsx":
+        return True
+    try:
+        sheets = file_scan.sheets_with_data(facts.path)
+    except Exception:  # a damaged workbook: frictionless says what is wrong with it
+        return True
+    if len(sheets) > 1:
+        report.add(_issue("workbook-sheets", detail=str(len(sheets)), value=", ".join(f'"{s}"' for s in sheets)))
+        return False
+    return True
+
+
+def _scan_only(facts: SourceFacts, report: "_Report", allow: AllowList, asset_id: Optional[str]) -> None:
+    for finding in file_scan.scan_file(facts.path, facts.format, facts.encoding, facts.skip_bytes, allow, asset_id):
+        variant = "sheet" if finding.sheet else ("line" if finding.column is None else None)
+        field_name = finding.heading or (f"column {finding.column}" if finding.column else None)
+        report.add(_issue("personal-data", variant=variant, row=finding.row, field=field_name,
+                          column=finding.column, value=finding.sample, detail=finding.kind, sheet=finding.sheet),
+                   variant=variant, detail=finding.kind)
+
+
 # --- collecting issues -----------------------------------------------------
 
 
-class _Report:
-    """Accumulates issues up to the limit, counts all of them."""
+class _Tally:
+    """One group of like problems: counted in full, a few rows and example values kept."""
 
-    def __init__(self, schema_ref: Optional[str], limit: int, warnings: Optional[List[str]] = None):
+    __slots__ = ("type", "title", "field", "column", "sheet", "variant", "detail", "count", "rows", "examples")
+
+    def __init__(self, type: str, title: str, field: Optional[str], column: Optional[int], sheet: Optional[str],
+                 variant: Optional[str], detail: Optional[str]):
+        self.type, self.title, self.field, self.column, self.sheet = type, title, field, column, sheet
+        self.variant, self.detail = variant, detail
+        self.count, self.rows, self.examples = 0, [], []
+
+    def add(self, row: Optional[int], value: Optional[str]) -> None:
+        self.count += 1
+        if row is not None and len(self.rows) < GROUP_ROWS:
+            self.rows.append(row)
+        if value not in (None, "") and len(self.examples) < GROUP_EXAMPLES and value not in self.examples:
+            self.examples.append(value)
+
+
+class _Report:
+    """Accumulates issues up to the limit; counts and groups all of them."""
+
+    def __init__(self, schema_ref: Optional[str], limit: int, warnings: Optional[List[str]] = None,
+                 checks: Optional[List[str]] = None, row_numbers: Optional[Sequence[int]] = None):
         self.schema_ref = schema_ref
         self.limit = limit
         self.issues: List[ValidationIssue] = []
         self.counts: Counter = Counter()
         self.titles: Dict[str, str] = {}
+        self.tallies: Dict[tuple, _Tally] = {}
         self.warnings: List[str] = list(warnings or [])
         self.row_count = 0
+        self.checks = list(checks or [])
+        self.expected_headings: List[str] = []
+        self.fields: Dict[str, frictionless.Field] = {}
+        self.row_numbers = row_numbers
 
-    def add(self, issue: ValidationIssue) -> None:
-        self.count(issue.type, issue.title)
+    def fresh(self, warnings: List[str]) -> "_Report":
+        """An empty report with the same settings (to read the file again)."""
+        report = _Report(self.schema_ref, self.limit, warnings, self.checks, self.row_numbers)
+        report.expected_headings = self.expected_headings
+        return report
+
+    def row_of(self, row: Optional[int]) -> Optional[int]:
+        """The row number to report for row `row` of the file (the heading row is 1)."""
+        if row is None or self.row_numbers is None or not 2 <= row < len(self.row_numbers) + 2:
+            return row
+        return self.row_numbers[row - 2]
+
+    def add(self, issue: ValidationIssue, variant: Optional[str] = None, detail: Optional[str] = None) -> None:
+        self.count(issue.type, issue.title, issue.field, issue.column, issue.row, issue.value, variant, detail,
+                   issue.sheet)
         if len(self.issues) < self.limit:
             self.issues.append(issue)
 
-    def count(self, type: str, title: str) -> None:
-        """Count a problem beyond the limit (the summary still shows it)."""
+    def count(self, type: str, title: str, field: Optional[str] = None, column: Optional[int] = None,
+              row: Optional[int] = None, value: Optional[str] = None, variant: Optional[str] = None,
+              detail: Optional[str] = None, sheet: Optional[str] = None) -> None:
+        """Count a problem (also beyond the limit: the summary and the groups still show it)."""
         self.counts[type] += 1
         if type not in self.titles:
             words = wording(type)
             self.titles[type] = words.title if words else title
+        if row is None or row <= _HEADER_ROW and type not in ("personal-data",):
+            return  # file and heading problems are listed one by one, not grouped
+        grouped_detail = detail if type == "personal-data" else None
+        key = (type, field, column if field is None else None, sheet, variant, grouped_detail)
+        tally = self.tallies.get(key)
+        if tally is None:
+            tally = self.tallies[key] = _Tally(type, self.titles[type], field, key[2], sheet, variant,
+                                               grouped_detail)
+        tally.add(row, value)
 
     def wants_detail(self) -> bool:
         return len(self.issues) < self.limit
 
     def fail_reading(self, issue: ValidationIssue) -> None:
         """The file stopped being readable: that one problem is the whole story."""
-        self.issues, self.counts, self.titles = [], Counter(), {}
+        self.issues, self.counts, self.titles, self.tallies = [], Counter(), {}, {}
         self.add(issue)
 
     def finish(self) -> ValidationResult:
@@ -179,7 +312,9 @@ class _Report:
         warnings = list(self.warnings)
         if truncated:
             shown = len(self.issues)
-            warnings.append(f"There are {error_count} problems; only the first {shown} are listed.")
+            warnings.append(f"There are {error_count:,} problems; only the first {shown:,} are listed one by one "
+                            "(every one is counted in the groups above them).")
+        headings_wrong = any(issue.row == _HEADER_ROW and issue.type in _LABEL_TYPES for issue in self.issues)
         return ValidationResult(
             status=status,
             schema_ref=self.schema_ref,
@@ -190,7 +325,43 @@ class _Report:
             warnings=warnings,
             validated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             summary=[{"type": t, "title": self.titles[t], "count": n} for t, n in self.counts.most_common()],
+            groups=[self._group(tally) for tally in sorted(self.tallies.values(), key=lambda t: -t.count)],
+            expected_headings=self.expected_headings if headings_wrong else [],
+            checks=self.checks,
         )
+
+    def _group(self, tally: _Tally) -> IssueGroup:
+        words = group_wording(tally.type, tally.variant)
+        schema_field = self.fields.get(tally.field) if tally.field else None
+        expected = expected_for(schema_field, tally.variant if tally.type == "constraint-error" else None) or ""
+        values = {**plural_values(tally.count), "field": tally.field, "column": tally.column, "expected": expected,
+                  "examples": ", ".join(f'"{e}"' for e in tally.examples) or "(blank)",
+                  "detail": tally.detail or tally.title}
+        message = render(words.message, values)
+        if tally.sheet:
+            message = f'Sheet "{tally.sheet}": {message}'
+        if tally.rows:
+            message = f"{message[:-1]} ({row_list(tally.rows, tally.count)})."
+        fix, hint = render(words.fix, values) or GENERIC_FIX, {}
+        if tally.type == "type-error" and schema_field is not None:
+            fix, hint = _hint(schema_field, tally.examples, fix)
+        return IssueGroup(type=tally.type, title=tally.title, count=tally.count, message=message, fix=fix,
+                          field=tally.field, column=tally.column, sheet=tally.sheet, rows=tally.rows,
+                          examples=tally.examples, hint=hint)
+
+
+def _hint(schema_field: frictionless.Field, examples: List[str], fix: str) -> Tuple[str, Dict[str, str]]:
+    """Better advice when the examples show what went wrong: dates in another layout, £ signs."""
+    if schema_field.type in ("date", "datetime"):
+        layout = guess_format(examples)
+        if layout and layout != "%Y-%m-%d":
+            example = examples[0]
+            iso = datetime.strptime(example.strip(), layout).date().isoformat()
+            return (render(DATE_HINT, {"layout": describe_format(layout), "example": example, "iso": iso}),
+                    {"date_format": layout})
+    if schema_field.type in ("number", "integer") and any(c in e for e in examples for c in "£$€,()"):
+        return NUMBER_HINT, {"number_format": "symbols"}
+    return fix, {}
 
 
 def _issue(type: str, *, variant: Optional[str] = None, fallback_title: str = "", fallback_message: str = "",
@@ -211,6 +382,7 @@ def _issue(type: str, *, variant: Optional[str] = None, fallback_title: str = ""
         value=values.get("value"),
         expected=values.get("expected"),
         fix=fix,
+        sheet=values.get("sheet"),
     )
 
 
@@ -255,30 +427,26 @@ def _reading_schema(schema: Schema) -> Tuple[Schema, List[str], List[str]]:
 # --- reading -------------------------------------------------------------------
 
 
-def _next_encoding(encoding: Optional[str]) -> Optional[str]:
-    order = (UTF8,) + FALLBACK_ENCODINGS
-    return order[order.index(encoding) + 1] if encoding in order[:-1] else None
-
-
 def _raise_if_undecodable(exc: Exception, facts: SourceFacts) -> None:
     """Turn frictionless' encoding error into UnicodeDecodeError when another encoding may read the file."""
     error = getattr(exc, "error", None)
-    if error is not None and error.type == "encoding-error" and _next_encoding(facts.encoding):
+    if error is not None and error.type == "encoding-error" and next_encoding(facts.encoding):
         raise UnicodeDecodeError(facts.encoding, b"", 0, 1, error.note) from exc
 
 
-def _read_rows(facts: SourceFacts, schema: Schema, report: _Report,
-               personal_data_allowed: Optional[Sequence[str]]) -> None:
-    """`personal_data_allowed` is None when no personal-data scan is wanted."""
+def _read_rows(facts: SourceFacts, schema: Schema, report: _Report, allow: Optional[AllowList],
+               asset_id: Optional[str]) -> None:
+    """`allow` is None when no personal-data scan is wanted."""
     # Frictionless reads our own open file (a trusted path, past any stray byte-order mark).
     with open_skipping(facts.path, facts.skip_bytes) as stream:
-        _read_stream(stream, facts, schema, report, personal_data_allowed)
+        _read_stream(stream, facts, schema, report, allow, asset_id)
 
 
-def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Report,
-                 personal_data_allowed: Optional[Sequence[str]]) -> None:
+def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Report, allow: Optional[AllowList],
+                 asset_id: Optional[str]) -> None:
     reading, unique, primary_key = _reading_schema(schema)
     fields = {f.name: f for f in schema.fields}
+    report.fields = fields
     options = {"encoding": facts.encoding} if facts.encoding else {}
     resource = TableResource(data=stream, scheme="stream", format=facts.format, schema=reading, **options)
     try:
@@ -292,14 +460,20 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Repor
         if not (resource.labels or resource.fragment):
             report.add(_issue("empty-file"))
             return
-        for error in sorted(resource.header.errors, key=lambda e: getattr(e, "field_number", 0)):
-            report.add(_issue_from_error(error, fields, schema))
-        check_rows = _columns_line_up(resource, schema)
+        labels = [str(label) for label in resource.labels]
+        if schema.fields_match == "exact" and not resource.header.missing:
+            for problem in heading_problems(labels, schema):
+                report.add(_heading_issue(problem))
+        else:
+            for error in sorted(resource.header.errors, key=lambda e: getattr(e, "field_number", 0)):
+                report.add(_issue_from_error(error, fields, schema))
+        check_rows = schema.fields_match != "exact" or resource.header.missing or columns_line_up(labels, schema)
         if not check_rows:
             report.warnings.append(ROWS_NOT_CHECKED_WARNING)
-        checks = [formula_cell(), unique_values(unique_fields=unique, primary_key=primary_key)]
-        if personal_data_allowed is not None:
-            checks.append(personal_data_cell(allowed=list(personal_data_allowed)))
+        notes = threshold_note(title=schema.to_descriptor().get("title") or "", row_of=report.row_of)
+        checks = [formula_cell(), unique_values(unique_fields=unique, primary_key=primary_key), notes]
+        if allow is not None:
+            checks.append(personal_data_cell(allow=allow, asset_id=asset_id))
         for check in checks:
             check.connect(resource)
             list(check.validate_start())
@@ -314,6 +488,7 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Repor
         finally:
             for check in checks:
                 list(check.validate_end())
+        report.warnings += notes.warnings
         if report.row_count == 0:
             report.add(_issue("no-data-rows"))
 
@@ -332,11 +507,20 @@ def _stream_rows(resource: TableResource, checks: Optional[list], fields: Dict[s
             problems = [*row.errors, *(e for check in checks for e in check.validate_row(row))]
             for error in _without_echoes(problems) if problems else ():
                 if report.wants_detail():
-                    report.add(_issue_from_error(error, fields, schema))
+                    issue = _issue_from_error(error, fields, schema, report.row_of)
+                    report.add(issue, _variant(error), error.note if error.type == "personal-data" else None)
                 else:
-                    report.count(error.type, error.title)
+                    report.count(error.type, error.title, getattr(error, "field_name", None) or None,
+                                 getattr(error, "field_number", None),
+                                 report.row_of(getattr(error, "row_number", None)), _cell_value(error),
+                                 _variant(error), error.note if error.type == "personal-data" else None)
     finally:
         report.row_count = count
+
+
+def _cell_value(error: Error) -> Optional[str]:
+    cell = getattr(error, "cell", None)
+    return None if cell in (None, "") else str(cell)
 
 
 def _without_echoes(problems: List[Error]) -> List[Error]:
@@ -350,62 +534,44 @@ def _without_echoes(problems: List[Error]) -> List[Error]:
     ]
 
 
-def _columns_line_up(resource: TableResource, schema: Schema) -> bool:
-    """Whether checking values by column position makes sense: with "exact"
-    matching, at least half the schema's columns must be headed as expected."""
-    if schema.fields_match != "exact" or resource.header.missing:
-        return True
-    misplaced = {e.field_number for e in resource.header.errors
-                 if e.type in ("incorrect-label", "blank-label", "duplicate-label")}
-    in_place = min(len(resource.labels), len(schema.fields)) - len(misplaced)
-    return in_place * 2 >= len(schema.fields)
-
-
 # --- frictionless errors -> issues ----------------------------------------------
-
-_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
-
-
-def _plain(heading: str) -> str:
-    """A heading reduced to lower-case words joined by "_": "Expense Type" -> "expense_type"."""
-    return _NOT_ALPHANUMERIC.sub("_", heading.lower()).strip("_")
-
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _CONSTRAINT_REQUIRED = 'constraint "required"'
 _POSITION = re.compile(r"position (\d+)")
 
 
-def _variant_and_detail(error: Error, schema: Schema) -> Tuple[Optional[str], Optional[str]]:
+def _variant(error: Error) -> Optional[str]:
+    """The wording variant of a row error (the constraint broken, for constraint errors)."""
+    if error.type == "constraint-error":
+        match = _CONSTRAINT.search(error.note or "")
+        return match.group(1) if match else None
+    if error.type == "primary-key" and not _POSITION.search(error.note or ""):
+        return "blank"
+    return None
+
+
+def _detail(error: Error, row_of: Callable[[Optional[int]], Optional[int]]) -> Optional[str]:
     note = error.note or ""
     if error.type == "formula-cell":
-        return None, error.cell[:1]
-    if error.type == "personal-data":
-        return None, note
-    if error.type == "incorrect-label":
-        names = [_plain(name) for name in schema.field_names]
-        label = _plain(error.label)
-        if label == _plain(error.field_name):
-            return "respelled", None
-        if label in names:
-            return "misplaced", str(names.index(label) + 1)
-    if error.type == "constraint-error":
-        match = _CONSTRAINT.search(note)
-        return (match.group(1) if match else None), note
+        return error.cell[:1]
     position = _POSITION.search(note)
     if error.type in ("unique-error", "primary-key") and position:
-        return None, f"in row {position.group(1)}"
-    if error.type == "primary-key":
-        return "blank", note
-    return None, note
+        return f"in row {row_of(int(position.group(1)))}"
+    return note
 
 
-def _issue_from_error(error: Error, fields: Dict[str, frictionless.Field], schema: Schema) -> ValidationIssue:
-    variant, detail = _variant_and_detail(error, schema)
+def _same_row(row: Optional[int]) -> Optional[int]:
+    return row
+
+
+def _issue_from_error(error: Error, fields: Dict[str, frictionless.Field], schema: Schema,
+                      row_of: Callable[[Optional[int]], Optional[int]] = _same_row) -> ValidationIssue:
+    variant = _variant(error)
     name = getattr(error, "field_name", None) or None
     schema_field = fields.get(name) if name else None
     is_label = error.type in _LABEL_TYPES
-    row = getattr(error, "row_number", None) or (_HEADER_ROW if is_label else None)
+    row = row_of(getattr(error, "row_number", None)) or (_HEADER_ROW if is_label else None)
     value = getattr(error, "label", None) if is_label else getattr(error, "cell", None)
     return _issue(
         error.type,
@@ -417,14 +583,21 @@ def _issue_from_error(error: Error, fields: Dict[str, frictionless.Field], schem
         column=getattr(error, "field_number", None),
         value=value if value not in (None, "") else None,
         expected=name if is_label else expected_for(schema_field, variant),
-        headings=", ".join(schema.field_names),
-        detail=detail,
+        detail=_detail(error, row_of),
     )
+
+
+def _heading_issue(problem) -> ValidationIssue:
+    variant = problem.variant
+    if problem.type in ("extra-label", "blank-label") and not problem.detail:
+        variant = "nothing-missing"
+    return _issue(problem.type, variant=variant, row=_HEADER_ROW, column=problem.column, value=problem.value,
+                  field=problem.field, expected=problem.field, detail=problem.detail)
 
 
 _LABEL_TYPES = frozenset(
     {
         "missing-label", "extra-label", "incorrect-label", "blank-label", "duplicate-label",
-        "blank-header", "unmatched-header",
+        "blank-header", "unmatched-header", "column-order",
     }
 )

@@ -1,4 +1,5 @@
-"""Our own frictionless checks: formula-like text, and uniqueness in bounded memory.
+"""Our own frictionless checks: formula-like text, personal data, uniqueness in bounded memory,
+and numbers under a schema's threshold.
 
 A published CSV is opened in spreadsheets by the public; a text cell starting
 with =, +, - or @ can be run as a formula ("CSV injection"). Only text fields
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from frictionless import Error, Row
 
 FORMULA_START = ("=", "+", "-", "@")
+PAYEE = "payee"  # field property: the column names who was paid (personal titles are looked for)
+WARN_BELOW = "warnBelow"  # field property: numbers under it are worth a warning
 _STARTS = frozenset(FORMULA_START)
 # A sign followed only by digits, spaces and separators cannot call anything.
 _SIGNED_NUMBER = re.compile(r"[+-][\d\s.,]*").fullmatch
@@ -91,42 +94,76 @@ class PersonalDataCellError(errors.CellError):
 
 @attrs.define(kw_only=True, repr=False)
 class personal_data_cell(Check):
-    """Flag text cells holding e-mail addresses, phone, NI, bank or card numbers.
+    """Flag text cells holding e-mail addresses, phone, NI, bank or card numbers, and, in columns
+    saying who was paid, names with personal titles; what the allow-list allows passes.
 
-    Council role mailboxes are publishable. The error keeps only a masked sample, never the cell or
-    its row, so reports do not repeat the personal data."""
+    The error keeps only a masked sample, never the cell or its row, so reports do not repeat the
+    personal data."""
 
     type = "personal-data"
     Errors: ClassVar[List] = [PersonalDataCellError]
 
-    # published values that are not personal (e.g. the council's switchboard number); compared
-    # without spaces and case
-    allowed: List[str] = attrs.field(factory=list)
+    allow: Any = attrs.field(factory=personal_data.AllowList)  # a personal_data.AllowList
+    asset_id: Any = None  # the register asset the file belongs to (values allowed for it only)
 
     def validate_start(self) -> Iterable[Error]:
-        self.__text_columns = _text_columns(self.resource)
-        self.__allowed = {_compact(value) for value in self.allowed}
+        fields = self.resource.header.get_expected_fields()
+        self.__text_columns = [
+            (index, name, field.custom.get(PAYEE) or personal_data.is_payee_heading(name, field.title))
+            for index, name in _text_columns(self.resource) for field in (fields[index],)]
         yield from []
 
     def validate_row(self, row: Row) -> Iterable[Error]:
         cells = row.cells
         count = len(cells)
-        for index, name in self.__text_columns:
+        for index, name, payee in self.__text_columns:
             text = cells[index] if index < count else None
             if type(text) is not str or not text:
                 continue
-            for kind, hit in personal_data.findings(text):
-                if _compact(hit) in self.__allowed or (
-                        kind == "an e-mail address" and personal_data.is_role_mailbox(hit)):
-                    continue
-                yield PersonalDataCellError(note=kind, cells=[], row_number=row.row_number,
-                                            cell=personal_data.masked(hit), field_name=name,
-                                            field_number=index + 1)
-                break
+            for kind, sample in self.allow.findings(text, payee=payee, asset_id=self.asset_id)[:1]:
+                yield PersonalDataCellError(note=kind, cells=[], row_number=row.row_number, cell=sample,
+                                            field_name=name, field_number=index + 1)
 
 
-def _compact(text: str) -> str:
-    return "".join(text.split()).lower()
+@attrs.define(kw_only=True, repr=False)
+class threshold_note(Check):
+    """Warn, without failing, about numbers under a field's `warnBelow` (e.g. lines under £500 in
+    "Spending over £500"): the table may hold more than its title says."""
+
+    type = "westsuffolk-threshold"
+    Errors: ClassVar[List] = []
+
+    title: str = ""
+    row_of: Any = None  # row number to report for a file row (None: the same)
+    warnings: List[str] = attrs.field(factory=list)
+
+    def validate_start(self) -> Iterable[Error]:
+        fields = self.resource.header.get_expected_fields()
+        self.__limits = [(f.name, f.custom[WARN_BELOW]) for f in fields
+                         if isinstance(f.custom.get(WARN_BELOW), (int, float)) and f.type in ("number", "integer")]
+        self.__below = {name: [] for name, _ in self.__limits}
+        self.__counts = dict.fromkeys(self.__below, 0)
+        yield from []
+
+    def validate_row(self, row: Row) -> Iterable[Error]:
+        for name, limit in self.__limits:
+            value = row[name]
+            if value is not None and not isinstance(value, str) and value < limit:
+                self.__counts[name] += 1
+                if len(self.__below[name]) < 3:
+                    self.__below[name].append(self.row_of(row.row_number) if self.row_of else row.row_number)
+        yield from []
+
+    def validate_end(self) -> Iterable[Error]:
+        for name, limit in self.__limits:
+            count = self.__counts[name]
+            if count:
+                rows = ", ".join(map(str, self.__below[name]))
+                self.warnings.append(
+                    f'{count:,} row{"s have" if count != 1 else " has"} a value under {limit:,} in column "{name}" '
+                    f"(for example row{'s' if len(self.__below[name]) > 1 else ''} {rows}). This table is "
+                    f'"{self.title}": check that the file holds only what the title says.')
+        yield from []
 
 
 def _key(value: Any) -> str:
@@ -162,14 +199,11 @@ class unique_values(Check):
         yield from []
 
     def validate_row(self, row: Row) -> Iterable[Error]:
-        repeated = None
         for field_number, name, seen in self.__unique:
             value = row[name]
             if value is not None:
                 first = seen.add(_key(value), row.row_number)
                 if first is not None:
-                    if self.__key_is_unique and name == self.primary_key[0]:
-                        repeated = first
                     yield errors.UniqueError(
                         note=f"the same as in the row at position {first}",
                         cells=_texts(row.cells),
@@ -183,9 +217,10 @@ class unique_values(Check):
         values = [row[name] for name in self.primary_key]
         if all(v is None for v in values):
             note = 'cells composing the primary keys are all "None"'
+        elif self.__key_is_unique:
+            note = None  # a repeated one-field key is the unique error above: counted once
         else:
-            if not self.__key_is_unique:
-                repeated = self.__key_seen.add(_KEY_SEPARATOR.join(map(_key, values)), row.row_number)
+            repeated = self.__key_seen.add(_KEY_SEPARATOR.join(map(_key, values)), row.row_number)
             note = None if repeated is None else f"the same as in the row at position {repeated}"
         if note:
             yield errors.PrimaryKeyError(note=note, cells=_texts(row.cells), row_number=row.row_number)

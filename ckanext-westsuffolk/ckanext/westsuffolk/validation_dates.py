@@ -9,7 +9,7 @@ is the same for every cell.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, Optional, Tuple
 
 import attrs
@@ -77,3 +77,33 @@ def with_fast_dates(schema: Schema) -> Schema:
             fast.schema = copy
             copy.fields[index] = fast
     return copy
+
+
+# Date layouts seen in council exports, most likely first (day before month: British files).
+COMMON_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d-%b-%Y", "%d-%b-%y", "%d %B %Y",
+    "%Y/%m/%d", "%Y%m%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+    "%m/%d/%Y",
+)
+_FORMAT_WORDS = {"%d": "day", "%m": "month", "%b": "month name", "%B": "month name", "%Y": "year", "%y": "year"}
+
+
+def guess_format(examples: list[str]) -> Optional[str]:
+    """The first common layout every example is written in, e.g. "%d/%m/%Y" for "24/06/2020"."""
+    values = [e.strip() for e in examples if e and e.strip()]
+    if not values:
+        return None
+    for pattern in COMMON_FORMATS:
+        try:
+            for value in values:
+                datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+        return pattern
+    return None
+
+
+def describe_format(pattern: str) -> str:
+    """ "%d/%m/%Y" -> "day/month/year" """
+    words = re.sub(r"%[dmbBYy]", lambda m: _FORMAT_WORDS[m.group()], pattern.split(" %H")[0].split("T%H")[0])
+    return words.replace("%", "")

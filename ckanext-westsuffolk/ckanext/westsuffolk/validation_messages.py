@@ -2,7 +2,7 @@
 description of what a field expects, derived from the schema field itself.
 
 Each entry is (title, message, fix). Messages and fixes are `str.format`
-templates over: row, column, field, value, expected, headings, detail.
+templates over: row, column, field, value, expected, detail, sheet.
 An entry keyed "type/variant" (e.g. "constraint-error/required") is used in
 preference to the plain type when the variant applies.
 """
@@ -22,7 +22,9 @@ class Wording(NamedTuple):
 
 
 _SAVE_AS = 'save it as "CSV UTF-8 (Comma delimited)" or as an Excel workbook (.xlsx)'
-_HEADINGS = "The column headings should be, in this order: {headings}."
+_ALLOWED = ("Council role mailboxes (such as opendata@westsuffolk.gov.uk) are fine. If the value is published on "
+            "purpose (for example the council's switchboard number, or a business named after its owner), ask "
+            "the data protection officer to allow it.")
 
 WORDING: Dict[str, Wording] = {
     # --- the file could not be read as a table ("error") ---
@@ -76,6 +78,13 @@ WORDING: Dict[str, Wording] = {
         "The compressed (zipped) file could not be opened ({detail}).",
         "Upload the table itself rather than a compressed copy.",
     ),
+    "workbook-sheets": Wording(
+        "More than one sheet",
+        "The workbook has {detail} sheets with data: {value}. A table schema describes one table, so only a "
+        "workbook with one sheet can be checked and published.",
+        "Keep only the sheet that holds the table (delete the others, hidden ones too) or save that sheet as "
+        "CSV, then upload the file again.",
+    ),
     # --- the headings don't match the schema ---
     "no-data-rows": Wording(
         "No data",
@@ -85,47 +94,62 @@ WORDING: Dict[str, Wording] = {
     "blank-header": Wording(
         "No column headings",
         "The first row of the file is empty, so the column headings are missing.",
-        "Put the column headings in the first row. " + _HEADINGS,
+        "Put the column headings in the first row.",
     ),
     "unmatched-header": Wording(
         "Column headings do not match",
         "None of the column headings match this table.",
-        "Check you chose the right table schema. " + _HEADINGS,
+        "Check you chose the right table schema.",
     ),
     "missing-label": Wording(
         "Missing column",
-        'The column "{field}" is missing.',
-        'Add a column headed "{field}". ' + _HEADINGS,
+        'The column "{field}" ({detail}) is missing.',
+        'Add a column headed "{field}".',
     ),
     "extra-label": Wording(
         "Unexpected column",
-        'Column {column} is headed "{value}", but this table should not have that column.',
-        'Remove column {column} ("{value}"), or rename it if it holds one of the expected columns. ' + _HEADINGS,
+        'Column {column} is headed "{value}", which is not one of this table\'s columns.',
+        "Delete column {column}, or rename its heading if it holds one of the missing columns: {detail}.",
+    ),
+    "extra-label/nothing-missing": Wording(
+        "Unexpected column",
+        'Column {column} is headed "{value}", which is not one of this table\'s columns.',
+        "Delete column {column}.",
     ),
     "incorrect-label": Wording(
         "Wrong column heading",
         'Column {column} is headed "{value}" but should be headed "{field}".',
-        'Rename the heading of column {column} to exactly "{field}". ' + _HEADINGS,
+        'Rename the heading of column {column} to exactly "{field}".',
+    ),
+    "incorrect-label/similar": Wording(
+        "Column heading to rename",
+        'Column {column} is headed "{value}", which looks like "{field}" ({detail}).',
+        'Rename the heading of column {column} to exactly "{field}".',
     ),
     "incorrect-label/respelled": Wording(
         "Column heading spelled differently",
         'Column {column} is headed "{value}"; the heading must be spelled exactly "{field}".',
-        'Rename the heading of column {column} to exactly "{field}" (lower case, words joined by _). ' + _HEADINGS,
+        'Rename the heading of column {column} to exactly "{field}" (lower case, words joined by _).',
     ),
-    "incorrect-label/misplaced": Wording(
+    "column-order": Wording(
         "Columns in the wrong order",
-        'Column {column} is headed "{value}", which looks like column {detail}; column {column} should be "{field}".',
-        "Move the columns into the right order. " + _HEADINGS,
+        "The columns are not in the order of the table schema.",
+        "Move the columns into this order: {detail}.",
     ),
     "blank-label": Wording(
         "Blank column heading",
-        'Column {column} has no heading; it should be headed "{field}".',
-        'Type the heading "{field}" at the top of column {column}. ' + _HEADINGS,
+        "Column {column} has no heading.",
+        "Give column {column} the heading of the column it holds ({detail}), or delete it if it is empty.",
+    ),
+    "blank-label/nothing-missing": Wording(
+        "Blank column heading",
+        "Column {column} has no heading.",
+        "Delete column {column} if it is empty, or give it a heading.",
     ),
     "duplicate-label": Wording(
         "Repeated column heading",
         'The heading "{value}" in column {column} is also used by an earlier column.',
-        'Each heading may be used only once: column {column} should be headed "{field}". ' + _HEADINGS,
+        "Each heading may be used only once: rename or delete column {column}.",
     ),
     # --- rows and cells break the schema ---
     "blank-row": Wording(
@@ -195,11 +219,79 @@ WORDING: Dict[str, Wording] = {
         "Possible personal data",
         'Row {row}, column "{field}" seems to contain {detail} ("{value}"). The portal never publishes '
         "personal data.",
-        'Remove or redact it in row {row}, column "{field}" and upload the file again. Council role mailboxes '
-        "(such as opendata@westsuffolk.gov.uk) are fine; if this is a published switchboard number, ask the "
-        "open data team.",
+        'Remove or redact it in row {row}, column "{field}" and upload the file again. ' + _ALLOWED,
+    ),
+    "personal-data/sheet": Wording(
+        "Possible personal data",
+        'Sheet "{sheet}", row {row}, column "{field}" seems to contain {detail} ("{value}"). The portal never '
+        "publishes personal data, and every sheet of a workbook is published with it.",
+        'Remove or redact it in sheet "{sheet}", row {row}, or delete the sheet, and upload the file again. '
+        + _ALLOWED,
+    ),
+    "personal-data/line": Wording(
+        "Possible personal data",
+        'Line {row} seems to contain {detail} ("{value}"). The portal never publishes personal data.',
+        "Remove or redact it on line {row} and upload the file again. " + _ALLOWED,
     ),
 }
+
+# The same problem in many rows of one column, said once: "{count} values in column ..." with examples
+# and where; templates over count, s (plural ending), field, column, examples, expected, detail.
+GROUP_WORDING: Dict[str, Wording] = {
+    "type-error": Wording("", '{count} value{s} in column "{field}" {are} not {expected}, for example {examples}.',
+                          "Change them to {expected}."),
+    "constraint-error": Wording("", '{count} value{s} in column "{field}" {are} not allowed, for example '
+                                    "{examples}: each must be {expected}.", "Change each to {expected}."),
+    "constraint-error/required": Wording("", '{count} row{s} {have} no value in column "{field}", which must '
+                                             "always be filled in.",
+                                         "Fill them in. If a value is not known, ask the data owner what to enter."),
+    "unique-error": Wording("", '{count} value{s} in column "{field}" repeat{verb_s} an earlier row, for example '
+                                "{examples}.",
+                            'Every value in column "{field}" must be different: check whether these rows repeat '
+                            "earlier ones."),
+    "primary-key": Wording("", "{count} row{s} repeat{verb_s} an earlier row's identifier or {have} none.",
+                           "Give each row its own identifier, or delete rows that repeat earlier ones."),
+    "missing-cell": Wording("", '{count} row{s} stop{verb_s} before column "{field}".',
+                            "Check these rows for a missing value or a line break inside a value."),
+    "extra-cell": Wording("", "{count} row{s} {have} a value in column {column}, which has no heading, for "
+                              "example {examples}.",
+                          "Give the column a heading, or remove the stray values (text containing commas must be "
+                          "inside double quotes)."),
+    "formula-cell": Wording("", '{count} value{s} in column "{field}" start{verb_s} like a spreadsheet formula, '
+                                "for example {examples}.",
+                            "Change them so they do not start with =, +, - or @ (numbers such as -12.50 are fine)."),
+    "personal-data": Wording("", '{count} cell{s} in column "{field}" seem{verb_s} to contain {detail}, for '
+                                 "example {examples}.", "Remove or redact them. " + _ALLOWED),
+    "blank-row": Wording("", "{count} row{s} {are} empty.", "Delete the empty rows."),
+}
+GROUP_FALLBACK = Wording("", "{count} × {detail}", "")
+DATE_HINT = ("The dates look like {layout} ({example} is {iso}): save them as YYYY-MM-DD, for example {iso}.")
+NUMBER_HINT = ("Write amounts as plain numbers such as 1234.56: no £ sign, no thousands separators, and a minus "
+               "sign (not brackets) for negatives.")
+
+
+def group_wording(type: str, variant: Optional[str] = None) -> Wording:
+    return GROUP_WORDING.get(f"{type}/{variant}") or GROUP_WORDING.get(type) or GROUP_FALLBACK
+
+
+def plural_values(count: int) -> Dict[str, str]:
+    """Values that make a group template agree with its count."""
+    one = count == 1
+    return {"count": f"{count:,}", "s": "" if one else "s", "verb_s": "s" if one else "", "are": "is" if one else "are",
+            "have": "has" if one else "have"}
+
+
+def row_list(rows: list, count: int) -> str:
+    """ "rows 2, 3 and 4" / "rows 2, 3, 4, 5, 6 and 16,172 more" """
+    shown = ", ".join(str(r) for r in rows)
+    more = count - len(rows)
+    if more > 0:
+        return f"rows {shown} and {more:,} more"
+    if len(rows) > 1:
+        head, _, last = shown.rpartition(", ")
+        return f"rows {head} and {last}"
+    return f"row {shown}"
+
 
 # A problem not in the table still gets a message (frictionless' own) and a generic fix.
 GENERIC_FIX = "Correct the file and check it again. If you are unsure what is wrong, contact the open data team."
@@ -217,6 +309,7 @@ FILE_ERROR_TYPES = frozenset(
         "format-error",
         "encoding-error",
         "compression-error",
+        "workbook-sheets",
     }
 )
 

@@ -39,6 +39,12 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "ISO-8859-1 (Latin-1)"}
 
 
+def next_encoding(encoding: Optional[str]) -> Optional[str]:
+    """The encoding to try when `encoding` proved wrong further into the file (None: no other)."""
+    order = (UTF8,) + FALLBACK_ENCODINGS
+    return order[order.index(encoding) + 1] if encoding in order[:-1] else None
+
+
 def encoding_warning(encoding: str) -> str:
     return (
         f"The file was not saved as UTF-8; it was read as {_ENCODING_NAMES[encoding]}. "
@@ -98,8 +104,9 @@ def _text_encoding(head: bytes, whole: bool) -> str:
     raise AssertionError("latin-1 decodes any bytes")
 
 
-def inspect_source(path: str, format: Optional[str] = None) -> SourceFacts:
-    """Decide how to read `path`; sets `problem` instead of raising for unreadable files."""
+def inspect_source(path: str, format: Optional[str] = None, text_formats=TEXT_FORMATS) -> SourceFacts:
+    """Decide how to read `path`; sets `problem` instead of raising for unreadable files.
+    `text_formats`: the text formats that may be read (tables by default; any text when scanning)."""
     facts = SourceFacts(path=path, format=(format or _format_from_name(path) or "csv").lower())
     try:
         size = os.path.getsize(path)
@@ -121,7 +128,7 @@ def inspect_source(path: str, format: Optional[str] = None) -> SourceFacts:
         facts.problem = "unsupported-format"
         facts.detail = "Old Excel 97-2003 workbooks (.xls) cannot be checked."
         return facts
-    if facts.format not in TEXT_FORMATS:
+    if facts.format not in text_formats:
         facts.problem = "unsupported-format"
         facts.detail = f'Files of type ".{facts.format}" cannot be checked; only CSV and Excel (.xlsx) can.'
         return facts

@@ -4,12 +4,18 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.logic import validate
+from ckan.types import Context, DataDict
 
-from .. import datagovuk, resource_validation as rv, validation_hooks, validation_store
+from .. import allowlist_store, datagovuk, resource_validation as rv, validation_hooks, validation_store
+from . import schema
 
 __all__ = [
     "westsuffolk_resource_validation_show",
     "westsuffolk_resource_validation_run",
+    "westsuffolk_personal_data_allow",
+    "westsuffolk_personal_data_allow_revoke",
+    "westsuffolk_personal_data_allowed_list",
     "package_create",
     "package_update",
     "bulk_update_public",
@@ -18,12 +24,13 @@ __all__ = [
 
 @tk.side_effect_free
 def westsuffolk_resource_validation_show(context, data_dict) -> dict[str, Any]:
-    """The full validation report of a resource (anyone who can see the resource)."""
+    """The full check report of a resource (anyone who can see the resource): its validation against
+    its table schema, if it names one, and the personal-data scan every file gets."""
     resource_id = tk.get_or_bust(data_dict, "id")
     tk.check_access("westsuffolk_resource_validation_show", context, {"id": resource_id})
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
-    if not resource.get("schema"):
-        raise tk.ObjectNotFound("This resource does not name a table schema, so it is not validated.")
+    if not resource.get("url"):
+        raise tk.ObjectNotFound("This resource has no file or link, so there is nothing to check.")
     record = validation_store.read(resource_id) or rv.pending_record(resource)
     return {"resource_id": resource_id, **record}
 
@@ -33,14 +40,44 @@ def westsuffolk_resource_validation_run(context, data_dict) -> dict[str, Any]:
     resource_id = tk.get_or_bust(data_dict, "id")
     tk.check_access("westsuffolk_resource_validation_run", context, {"id": resource_id})
     resource = tk.get_action("resource_show")(dict(context, ignore_auth=True), {"id": resource_id})
-    if not resource.get("schema"):
-        raise tk.ValidationError({"schema": ["Choose a table schema for this resource first."]})
+    if not resource.get("url"):
+        raise tk.ValidationError({"url": ["Upload a file or give a link first."]})
     if tk.asbool(data_dict.get("async", False)):
         rv.enqueue(resource)
         return {"resource_id": resource_id, **validation_store.read(resource_id)}
     record = rv.validate_stored(resource)
     rv.reindex(resource["package_id"])
     return {"resource_id": resource_id, **record}
+
+
+@validate(schema.personal_data_allow)
+def westsuffolk_personal_data_allow(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Let the personal-data scan accept a value published on purpose (a switchboard number, a
+    business named after its owner), anywhere or for one register asset (`asset_id`). Recorded with
+    who allowed it, when and why. The data protection officer's decision: sysadmins only."""
+    tk.check_access("westsuffolk_personal_data_allow", context, data_dict)
+    return allowlist_store.add(data_dict["value"], data_dict["reason"], data_dict.get("asset_id"), context["user"])
+
+
+@validate(schema.personal_data_allow_revoke)
+def westsuffolk_personal_data_allow_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Stop allowing a value; the entry stays in the history with who revoked it and when."""
+    tk.check_access("westsuffolk_personal_data_allow_revoke", context, data_dict)
+    record = allowlist_store.get(data_dict["id"])
+    if record is None:
+        raise tk.ObjectNotFound("There is no allowed value with this id.")
+    if record.revoked_at is not None:
+        raise tk.ValidationError({"id": ["This value is no longer allowed already."]})
+    return allowlist_store.revoke(record, context["user"])
+
+
+@tk.side_effect_free
+@validate(schema.personal_data_allowed_list)
+def westsuffolk_personal_data_allowed_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The values the personal-data scan accepts (with include_revoked=true, the whole history).
+    The publish jobs read it so that their plan gives the portal's answer."""
+    tk.check_access("westsuffolk_personal_data_allowed_list", context, data_dict)
+    return allowlist_store.entries(include_revoked=data_dict["include_revoked"])
 
 
 def _current(context, id_or_name: str | None) -> dict | None:

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["westsuffolk_resource_validation_show", "westsuffolk_resource_validation_run"]
+__all__ = [
+    "westsuffolk_resource_validation_show",
+    "westsuffolk_resource_validation_run",
+    "westsuffolk_personal_data_allow",
+    "westsuffolk_personal_data_allow_revoke",
+    "westsuffolk_personal_data_allowed_list",
+]
 
 
 @tk.auth_allow_anonymous_access
@@ -18,4 +24,21 @@ def westsuffolk_resource_validation_run(context, data_dict):
         tk.check_access("resource_update", context, data_dict)
     except tk.NotAuthorized:
         return {"success": False, "msg": "Only officers of the owning service area can run validation."}
+    return {"success": True}
+
+
+def westsuffolk_personal_data_allow(context, data_dict):
+    """Sysadmins only (they pass every auth function): allowing personal-looking values is the data
+    protection officer's decision."""
+    return {"success": False, "msg": "Only the data protection officer (a sysadmin) can allow values."}
+
+
+def westsuffolk_personal_data_allow_revoke(context, data_dict):
+    return {"success": False, "msg": "Only the data protection officer (a sysadmin) can revoke allowed values."}
+
+
+def westsuffolk_personal_data_allowed_list(context, data_dict):
+    """Any signed-in user or API token (officers and the publish jobs); not anonymous visitors."""
+    if not context.get("user"):
+        return {"success": False, "msg": "Sign in to see the values allowed through the personal-data scan."}
     return {"success": True}

@@ -31,16 +31,9 @@ def westsuffolk_role_mailbox(value: Any) -> Any:
     if not value:
         return value
     address = str(value).strip().lower()
-    domain = personal_data.COUNCIL_MAIL_DOMAIN
-    local, _, given_domain = address.partition("@")
-    if not local or given_domain != domain:
-        raise tk.Invalid(f"Enter a council role mailbox ending @{domain}, for example opendata@{domain}.")
-    if not personal_data.is_role_mailbox(address):
-        raise tk.Invalid(
-            "This looks like a person's own address. Use a team or role mailbox "
-            f"(for example transparency@{domain}) so the contact survives staff changes "
-            "and no personal data is published."
-        )
+    problem = personal_data.mailbox_problem(address)
+    if problem:
+        raise tk.Invalid(problem)
     return address
 
 

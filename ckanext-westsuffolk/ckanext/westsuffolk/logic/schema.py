@@ -1,0 +1,40 @@
+"""Input schemas of the extension's actions (applied with @validate, as ckanext-files does)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+from ckan.logic.schema import validator_args
+from ckan.types import Schema, Validator, ValidatorFactory
+
+MAX_VALUE_LENGTH = 500
+MAX_REASON_LENGTH = 2000
+MAX_ASSET_ID_LENGTH = 100
+
+
+def at_most(limit: int) -> Callable[[Any], Any]:
+    def validator(value: Any) -> Any:
+        if value and len(value) > limit:
+            raise tk.Invalid(f"Write at most {limit} characters.")
+        return value
+    return validator
+
+
+@validator_args
+def personal_data_allow(not_empty: Validator, unicode_safe: Validator, strip_value: Validator,
+                        ignore_missing: Validator) -> Schema:
+    return {
+        "value": [not_empty, unicode_safe, strip_value, not_empty, at_most(MAX_VALUE_LENGTH)],
+        "reason": [not_empty, unicode_safe, strip_value, not_empty, at_most(MAX_REASON_LENGTH)],
+        "asset_id": [ignore_missing, unicode_safe, strip_value, at_most(MAX_ASSET_ID_LENGTH)],
+    }
+
+
+@validator_args
+def personal_data_allow_revoke(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def personal_data_allowed_list(default: ValidatorFactory, boolean_validator: Validator) -> Schema:
+    return {"include_revoked": [default(False), boolean_validator]}
