@@ -13,7 +13,6 @@ Keys of a mapping file (all optional; target fields are the table schema's field
     exclude_rows: [{field: F, blank: true} | {field: F, below: N} | {field: F, in: [...]} |
                    {field: F, invalid: true}]        rows left out (counted in the run report)
     redact:    [{field: F, when_column: source column, in: [...], replacement: text}]
-    allow_personal_data: {values: [...], patterns: [regex, ...]}   not flagged by the personal-data scan
 
 Every source column must be renamed, match a target field by name, or be dropped: a new column in an
 extract stops the asset until someone decides whether it may be published.
@@ -37,8 +36,16 @@ NUMBER_NOISE = re.compile(r"[£,\s]")
 EXCLUDE_TESTS = ("blank", "below", "in", "invalid")
 DEFAULT_MAPPING_KEYS = (
     "description", "columns", "drop", "constants", "values", "dates", "zero_pad", "blank_unless_matches",
-    "unique_suffix", "exclude_rows", "redact", "allow_personal_data",
+    "unique_suffix", "exclude_rows", "redact",
 )
+# Values that look personal but are published on purpose are allowed by the data protection officer
+# on the portal, the one place both the portal and the publish jobs read; not in a mapping.
+MOVED_SETTINGS = {
+    "allow_personal_data": "values that look personal but are published on purpose are allowed by the data "
+                           "protection officer on the portal (Sysadmin settings > Personal data, or the action "
+                           "westsuffolk_personal_data_allow), where every allowed value is recorded with who "
+                           "allowed it, when and for which asset. Remove 'allow_personal_data' from this mapping.",
+}
 
 
 @dataclass
@@ -53,8 +60,6 @@ class Mapping:
     unique_suffix: list[str] = field(default_factory=list)
     exclude_rows: list[dict] = field(default_factory=list)
     redact: list[dict] = field(default_factory=list)
-    allow_values: list[str] = field(default_factory=list)
-    allow_patterns: list[str] = field(default_factory=list)
     path: str | None = None
 
 
@@ -86,10 +91,10 @@ def load_mapping(path: str | Path | None, schema: dict) -> Mapping:
     if not isinstance(raw, dict):
         raise AssetBlocked(_problem("the file must be a set of 'key: value' settings.", path))
     problems = [
-        _problem(f"unknown setting '{key}'; the settings are: {', '.join(DEFAULT_MAPPING_KEYS)}.", path)
+        _problem(f"'{key}' is no longer a mapping setting: {MOVED_SETTINGS[key]}", path) if key in MOVED_SETTINGS
+        else _problem(f"unknown setting '{key}'; the settings are: {', '.join(DEFAULT_MAPPING_KEYS)}.", path)
         for key in raw if key not in DEFAULT_MAPPING_KEYS
     ]
-    allow = raw.get("allow_personal_data") or {}
     mapping = Mapping(
         columns={str(k): str(v) for k, v in (raw.get("columns") or {}).items()},
         drop=[str(c) for c in raw.get("drop") or []],
@@ -102,8 +107,6 @@ def load_mapping(path: str | Path | None, schema: dict) -> Mapping:
         unique_suffix=[str(f) for f in raw.get("unique_suffix") or []],
         exclude_rows=list(raw.get("exclude_rows") or []),
         redact=list(raw.get("redact") or []),
-        allow_values=[str(v) for v in allow.get("values") or []],
-        allow_patterns=[str(p) for p in allow.get("patterns") or []],
         path=path,
     )
     problems += _check_targets(mapping, schema)
@@ -139,7 +142,7 @@ def _check_targets(mapping: Mapping, schema: dict) -> list[Problem]:
         if not set(EXCLUDE_TESTS) & set(rule):
             problems.append(_problem(f"each exclude_rows rule needs one of: {', '.join(EXCLUDE_TESTS)}.",
                                      mapping.path))
-    for target, pattern in [*mapping.blank_unless_matches.items(), *((None, p) for p in mapping.allow_patterns)]:
+    for target, pattern in mapping.blank_unless_matches.items():
         try:
             re.compile(pattern)
         except re.error as error:

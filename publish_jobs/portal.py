@@ -128,8 +128,10 @@ class _HookedReader(io.BytesIO):
 
 
 def _flatten(errors) -> str:
+    """The portal's error dict as text: "field: message"; a list of lines (an upload's problems) one per line."""
     if isinstance(errors, dict):
         return "; ".join(f"{key}: {_flatten(value)}" for key, value in errors.items() if not key.startswith("__"))
     if isinstance(errors, list):
-        return ", ".join(_flatten(item) for item in errors)
+        lines = [_flatten(item) for item in errors]
+        return lines[0] + "".join(f"\n  • {line}" for line in lines[1:]) if lines else ""
     return str(errors)

@@ -9,14 +9,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import extracts, mapping, personal_data, table_check
+from ckanext.westsuffolk.personal_data import AllowList
+
+from . import extracts, mapping, table_check
 from .periods import period_range
 from .problems import AssetBlocked, Problem
 from .register import Asset
 from .settings import HIDDEN_STATUSES, PUBLISHABLE_PERSONAL_DATA, PUBLISHABLE_STATUS
 
 PUBLISH, HIDE, SKIP, REFUSE = "publish", "hide", "skip", "refuse"
-TEXT_TYPES = ("string", "any")
 APPROVAL_NEEDS = ("table_schema", "extract_location")
 
 
@@ -52,8 +53,9 @@ def decide(asset: Asset) -> Decision:
     return Decision(PUBLISH, "Approved, with no personal data.")
 
 
-def prepare(asset: Asset, extracts_root: Path) -> PreparedTable:
-    """The mapped, validated, scanned CSV ready to publish; AssetBlocked says why not."""
+def prepare(asset: Asset, extracts_root: Path, allow: AllowList) -> PreparedTable:
+    """The mapped, validated, scanned CSV ready to publish; AssetBlocked says why not.
+    `allow` is the portal's personal-data allow-list: the check is the one the portal makes."""
     missing = [name for name in APPROVAL_NEEDS if not asset.values.get(name)]
     if missing:
         raise AssetBlocked([Problem("An approved asset needs this filled in.", column=name, source="register")
@@ -68,20 +70,17 @@ def prepare(asset: Asset, extracts_root: Path) -> PreparedTable:
     source = extracts.locate(asset.extract_location, extracts_root)
     table = mapping.apply_mapping(extracts.read_table(source), rules, schema)
 
-    text_columns = [f["name"] for f in schema["fields"] if f.get("type", "string") in TEXT_TYPES]
-    findings = personal_data.scan(table.header, table.rows, table.source_rows, text_columns,
-                                  rules.allow_values, rules.allow_patterns)
-    problems = personal_data.as_problems(findings)
     data = to_csv(table.header, table.rows)
     with tempfile.TemporaryDirectory(prefix="westsuffolk-publish-") as folder:
         path = Path(folder) / f"{schema['name']}.csv"
         path.write_bytes(data)
-        problems += table_check.validate_file(path, schema_ref, table.source_rows)
+        problems, warnings = table_check.check_file(path, schema_ref, table.source_rows, allow, asset.asset_id)
     if problems:
         raise AssetBlocked(problems)
     return PreparedTable(
         schema_ref=schema_ref, schema=schema, csv_bytes=data, sha256=hashlib.sha256(data).hexdigest(),
-        row_count=len(table.rows), period_start=start, period_end=end, extract=source, notes=table.notes)
+        row_count=len(table.rows), period_start=start, period_end=end, extract=source,
+        notes=table.notes + warnings)
 
 
 def to_csv(header: list[str], rows: list[list[str]]) -> bytes:

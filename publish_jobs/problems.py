@@ -13,6 +13,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     source: str | None = None  # "register", "mapping", "extract", "validation", "personal data", "portal"
+    count: int | None = None  # how many rows or cells share this problem (grouped problems)
 
     def as_dict(self) -> dict:
         return {key: value for key, value in asdict(self).items() if value is not None}

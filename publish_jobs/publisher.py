@@ -4,6 +4,7 @@ Order of writes (so nothing half-published is ever public, and a rerun after a c
   1. organisation (if missing); 2. new dataset, private; 3. upload the period's file with an empty hash;
   4. DataStore table recreated and filled; 5. resource hash set (the "this resource is complete" mark);
   6. wait for the portal's own validation; 7. one package_patch: changed fields, and private=False.
+If the portal refuses a step after a new dataset was created in this run, that dataset is removed.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from .crash import crash_point
 from .dataset_fields import (
     changed_fields, dataset_fields, fallback_name, resource_fields, upload_name,
 )
-from .portal import NotOnPortal, Portal, PortalRefused
+from ckanext.westsuffolk.personal_data import AllowList
+
+from .portal import AuthFailed, NotOnPortal, Portal, PortalRefused
 from .prepare import HIDE, PUBLISH, REFUSE, PreparedTable, decide, prepare
 from .problems import AssetBlocked, Problem, RunStopped
 from .register import Asset
@@ -25,11 +28,16 @@ from .settings import ASSET_ID_FIELD, DATASTORE_CHUNK_ROWS, HASH_PREFIX, VALIDAT
 
 log = logging.getLogger(__name__)
 SEARCH_PAGE = 1000
+ALLOW_LIST_ACTION = "westsuffolk_personal_data_allowed_list"
 VALIDATION_POLL_SECONDS = 1.0
 PENDING = ("pending", "", None)
 
 CREATED, UPDATED, UNCHANGED, HIDDEN, SKIPPED, FAILED, PLANNED = (
     "created", "updated", "unchanged", "hidden", "skipped", "failed", "would change")
+
+
+class StillChecking(PortalRefused):
+    """The portal is still checking an upload in the background: not a refusal."""
 
 
 @dataclass
@@ -126,6 +134,7 @@ class Publisher:
         self.validation_wait = validation_wait
         self._packages: dict[str, dict] | None = None
         self._organisations: set[str] | None = None
+        self._allow: AllowList | None = None
 
     # ---- what is on the portal (read calls only) ----
     def packages(self) -> dict[str, dict]:
@@ -142,6 +151,12 @@ class Publisher:
                     break
             self._packages = found
         return self._packages
+
+    def allow_list(self) -> AllowList:
+        """The portal's personal-data allow-list: the jobs check outgoing files exactly as the portal does."""
+        if self._allow is None:
+            self._allow = AllowList.from_dicts(self.portal.read(ALLOW_LIST_ACTION))
+        return self._allow
 
     def organisations(self) -> set[str]:
         if self._organisations is None:
@@ -210,7 +225,7 @@ class Publisher:
         log.warning("%s made private: %s", asset.asset_id, result.message)
 
     def _publish(self, asset: Asset, result: AssetResult) -> None:
-        table = prepare(asset, self.extracts_root)
+        table = prepare(asset, self.extracts_root, self.allow_list())
         result.rows = table.row_count
         package = self.find_package(asset)
         changes = diff(asset, table, package, self.portal.url, self.organisations())
@@ -238,6 +253,27 @@ class Publisher:
         if package is None:
             package = write("package_create", name=changes.name, private=True, **changes.wanted)
             crash_point("after-dataset-create")
+            try:
+                self._fill(asset, table, changes, package)
+            except StillChecking:
+                raise  # not refused: the next run finishes it
+            except (PortalRefused, AssetBlocked):
+                self._discard(package)
+                raise
+        else:
+            self._fill(asset, table, changes, package)
+
+    def _discard(self, package: dict) -> None:
+        """A dataset this run created but could not complete is removed: a failed asset leaves nothing
+        behind (purged where the token may; otherwise deleted, which hides it everywhere)."""
+        try:
+            self.portal.write("dataset_purge", id=package["id"])
+        except AuthFailed:
+            self.portal.write("package_delete", id=package["id"])
+        log.warning("removed the incomplete dataset %s", package["name"])
+
+    def _fill(self, asset: Asset, table: PreparedTable, changes: Changes, package: dict) -> None:
+        write = self.portal.write
         for duplicate in changes.duplicates:
             write("resource_delete", id=duplicate)
         resource = changes.resource
@@ -277,7 +313,7 @@ class Publisher:
             if status not in PENDING or "validation_status" not in resource:
                 break
             if time.monotonic() > deadline:
-                raise PortalRefused("The portal has not finished checking the file; it stays private and "
+                raise StillChecking("The portal has not finished checking the file; it stays private and "
                                     "the next run will try again.")
             time.sleep(VALIDATION_POLL_SECONDS)
         if status in ("failure", "error"):

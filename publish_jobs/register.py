@@ -13,6 +13,8 @@ from pathlib import Path
 
 from frictionless import Resource, Schema
 
+from ckanext.westsuffolk.personal_data import mailbox_problem, names_with_titles
+
 from .cells import cell_text
 from .problems import Problem
 from .settings import DEFAULT_LICENCE, DEFAULT_THEME, LIST_SEPARATOR, REGISTER_SCHEMA_NAME
@@ -103,6 +105,7 @@ def load_register(path: str | Path) -> Register:
         records.append((sheet_row, values))
 
     bad_rows = _schema_problems(records, schema, register)
+    _check_contacts(records, register, bad_rows)
     _block_duplicates(records, register, bad_rows)
     for sheet_row, values in records:
         if sheet_row in bad_rows:
@@ -145,6 +148,25 @@ def _friendly(kind: str, field_name: str | None, cell, note: str) -> str:
 
 def _field_type(name: str | None) -> str:
     return register_schema().get_field(name).type if name else "value"
+
+
+def _check_contacts(records, register: Register, bad_rows: set[int]) -> None:
+    """The owner and contact are published with the dataset: a role and a role mailbox, never a person
+    (the rule the portal's dataset form applies, so the portal never refuses what the register allows)."""
+    for sheet_row, values in records:
+        if sheet_row in bad_rows:
+            continue
+        found = []
+        problem = mailbox_problem(values["contact_email"]) if values.get("contact_email") else None
+        if problem:
+            found.append(("contact_email", problem))
+        if names_with_titles(values.get("information_asset_owner") or ""):
+            found.append(("information_asset_owner", "This names a person; name the role that owns the asset "
+                                                     "(for example Head of Finance), which is published."))
+        for column, message in found:
+            bad_rows.add(sheet_row)
+            register.problems.append(Problem(message, asset_id=values.get("asset_id") or None, row=sheet_row,
+                                             column=column, source="register"))
 
 
 def _block_duplicates(records, register: Register, bad_rows: set[int]) -> None:

@@ -1,11 +1,14 @@
-"""Table schemas and validation, through the portal's own ckan-free modules (so both judge alike)."""
+"""Table schemas, validation and the personal-data scan, through the portal's own CKAN-free modules
+and the portal's own allow-list, so the plan gives the answer the portal will give."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from ckanext.westsuffolk.personal_data import AllowList
+
 from .problems import AssetBlocked, Problem
 
-MAX_REPORTED = 20
+MAX_ROWS_REPORTED = 20  # row-by-row problems after the grouped ones (all are counted in the groups)
 
 
 def resolve_schema(ref: str) -> tuple[str, dict]:
@@ -20,33 +23,46 @@ def resolve_schema(ref: str) -> tuple[str, dict]:
     return f"{name}@{descriptor['version']}", descriptor
 
 
-def validate_file(path: Path, schema_ref: str, row_numbers: list[int]) -> list[Problem]:
-    """Problems of the mapped CSV, located at the extract's row numbers; empty when valid."""
-    from ckanext.westsuffolk.validation import validate_table
+def check_file(path: Path, schema_ref: str, row_numbers: list[int], allow: AllowList,
+               asset_id: str) -> tuple[list[Problem], list[str]]:
+    """(problems, notes) of the mapped CSV: the portal's validation and personal-data scan, with rows
+    numbered as in the extract. Problems come grouped by column and cause, then the first rows."""
+    from ckanext.westsuffolk.validation import SUCCESS, validate_table
 
-    result = validate_table(str(path), schema_ref)
-    if result.status == "success":
-        return []
-    problems = []
-    issues = list(result.issues)
-    for issue in issues[:MAX_REPORTED]:
-        row, field, value, message, fix = (_get(issue, key) for key in ("row", "field", "value", "message", "fix"))
-        text = " ".join(part for part in (message, fix) if part)
-        problems.append(Problem(text or f"'{value}' is not valid here.", row=_source_row(row, row_numbers),
-                                column=field, source="validation"))
-    if len(issues) > MAX_REPORTED:
-        problems.append(Problem(f"…and {len(issues) - MAX_REPORTED} more problems.", source="validation"))
+    result = validate_table(str(path), schema_ref, personal_data=allow, asset_id=asset_id, row_numbers=row_numbers)
+    if result.status == SUCCESS:
+        return [], list(result.warnings)
+    headings = [issue for issue in result.issues if issue.row == 1]
+    problems = [Problem(f"{issue.message} {issue.fix}".strip(), row=None, column=issue.field, source="validation")
+                for issue in headings]
+    if result.expected_headings:
+        problems.append(Problem("The mapped table's columns should be, in this order: "
+                                f"{', '.join(result.expected_headings)}.", source="validation"))
+    for group in result.groups:
+        problems.append(Problem(f"{group.message} {_mapping_fix(group)}", column=group.field,
+                                row=group.rows[0] if group.count == 1 and group.rows else None,
+                                source=_source(group.type), count=group.count))
+    rows = [issue for issue in result.issues if issue.row != 1]
+    if any(group.count > 1 for group in result.groups):
+        problems += [Problem(issue.message, row=issue.row, column=issue.field, source=_source(issue.type))
+                     for issue in rows[:MAX_ROWS_REPORTED]]
     if not problems:
-        problems.append(Problem(f"The table could not be checked ({result.status}).", source="validation"))
-    return problems
+        problems = [Problem(f"{issue.message} {issue.fix}".strip(), source="validation") for issue in result.issues]
+    return problems, list(result.warnings)
 
 
-def _get(issue, key):
-    return issue.get(key) if isinstance(issue, dict) else getattr(issue, key, None)
+def _source(issue_type: str) -> str:
+    return "personal data" if issue_type == "personal-data" else "validation"
 
 
-def _source_row(row, row_numbers: list[int]):
-    """Validation counts rows of the mapped file (header = 1); officers need the extract's row."""
-    if isinstance(row, int) and 2 <= row < len(row_numbers) + 2:
-        return row_numbers[row - 2]
-    return row
+def _mapping_fix(group) -> str:
+    """The group's fix, plus how the mapping can do it (the publish jobs read extracts through one)."""
+    date_format = group.hint.get("date_format")
+    if date_format:
+        return (f'{group.fix} Or, to publish the extract as it is, set `dates: {{{group.field}: "{date_format}"}}` '
+                "in the mapping.")
+    if group.type == "personal-data":
+        return ("Remove or redact them in the extract, or drop or redact the column in the mapping. If a value is "
+                "published on purpose, the data protection officer can allow it for this asset on the portal "
+                "(Sysadmin settings, Personal data).")
+    return group.fix

@@ -287,3 +287,49 @@ def test_status_lists_what_the_portal_holds(workspace):
     process = workspace.cli("status")
     assert process.returncode == 0
     assert asset_id in process.stdout and "public" in process.stdout
+
+
+def _phone_in_row_six(workspace) -> None:
+    extract = workspace.folder / "extracts" / LEDGER
+    text = extract.read_text(encoding="utf-8").splitlines()
+    text[5] = text[5].replace("Supplies and Services", "Queries to 07700 900123")  # extract row 6
+    extract.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
+def test_plan_run_and_the_portal_share_one_allow_list(workspace, portal_url, sysadmin_token):
+    [asset_id] = new_ids(1)
+    workspace.write_register([asset_row(asset_id)])
+    _phone_in_row_six(workspace)
+    plan = workspace.cli("plan")
+    [refused] = plan.report["assets"]
+    assert refused["outcome"] == "failed" and plan.report["summary"]["writes"] == 0
+    assert refused["problems"][0]["source"] == "personal data" and refused["problems"][0]["row"] == 6
+    # the data protection officer allows the number for this asset, on the portal: plan, run and portal agree
+    status, body = action(portal_url, "westsuffolk_personal_data_allow", sysadmin_token, value="07700 900123",
+                          reason="The service's published helpline", asset_id=asset_id)
+    assert status == 200, body
+    assert workspace.cli("plan").report["assets"][0]["outcome"] == "would change"
+    run = workspace.cli("run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert_published_once(portal_url, sysadmin_token, asset_id)
+
+
+def test_a_failed_asset_leaves_no_new_dataset_behind(workspace, portal_url, sysadmin_token):
+    from publish_jobs.portal import Portal
+    from publish_jobs.publisher import FAILED, Publisher
+    from publish_jobs.register import load_register
+
+    [asset_id] = new_ids(1)
+    workspace.write_register([asset_row(asset_id)])
+    _phone_in_row_six(workspace)
+    _, body = action(portal_url, "westsuffolk_personal_data_allow", sysadmin_token, value="07700 900123",
+                     reason="test", asset_id=asset_id)
+    publisher = Publisher(Portal(portal_url, sysadmin_token), workspace.folder, validation_wait=30)
+    publisher.allow_list()  # read now; the officer revokes it before the upload: the portal refuses
+    action(portal_url, "westsuffolk_personal_data_allow_revoke", sysadmin_token, id=body["result"]["id"])
+    [asset] = load_register(workspace.register).assets
+    result = publisher.process(asset)
+    assert result.outcome == FAILED and "personal data" in result.message
+    assert all_datasets(portal_url, sysadmin_token, asset_id) == []
+    status, _ = action(portal_url, "package_show", sysadmin_token, id=result.dataset)
+    assert status == 404  # purged, not only deleted

@@ -1,7 +1,9 @@
-"""The personal-data scan of every outgoing text cell."""
+"""The publish jobs' personal-data check is the portal's: same detectors, same allow-list, rows as in
+the extract. (Detectors on their own: tests/unit/test_personal_data_check.py.)"""
 import pytest
 
-from publish_jobs.personal_data import as_problems, scan
+from ckanext.westsuffolk.personal_data import AllowList
+from publish_jobs.table_check import check_file
 
 PERSONAL = {
     "an e-mail address": "Contact jane.smith@gmail.com for details",
@@ -17,43 +19,39 @@ HARMLESS = [
     "Charity 1098765", "AP-3100001", "1250.50", "REDACTED – personal data", "Grass cutting, Bury St Edmunds",
     "Transaction 1817149-2", "Expense code 04744215", "IP33 3YU",
 ]
+SCHEMA = {"name": "notes", "fields": [{"name": "name", "type": "string"}, {"name": "note", "type": "string"}]}
+
+
+def check(tmp_path, notes, row_numbers=None, allow=AllowList(), asset_id="IAR-0001"):
+    path = tmp_path / "notes.csv"
+    path.write_text("name,note\n" + "".join(f'ok,"{note}"\n' for note in notes), encoding="utf-8")
+    return check_file(path, SCHEMA, row_numbers or list(range(2, len(notes) + 2)), allow, asset_id)
 
 
 @pytest.mark.parametrize("kind", sorted(PERSONAL))
-def test_each_kind_is_found_with_row_and_column(kind):
-    findings = scan(["name", "note"], [["ok", "fine"], ["ok", PERSONAL[kind]]], [2, 3], ["name", "note"])
-    assert [(f.row, f.column) for f in findings] == [(3, "note")]
-    assert kind in {f.kind for f in findings}
-
-
-def test_phone_numbers_in_other_forms():
-    for text in ("01284 763233", "+44 1284 763233", "(01638) 719000", "0800 123 4567"):
-        assert scan(["c"], [[text]], [2], ["c"]), text
+def test_each_kind_is_found_at_the_extract_row(tmp_path, kind):
+    problems, _ = check(tmp_path, ["fine", PERSONAL[kind]], row_numbers=[5, 9])
+    [problem] = problems
+    assert (problem.row, problem.column, problem.source) == (9, "note", "personal data")
+    assert kind in problem.message and "row 9" in problem.message
 
 
 @pytest.mark.parametrize("text", HARMLESS)
-def test_ordinary_council_data_is_not_flagged(text):
-    assert scan(["c"], [[text]], [2], ["c"]) == []
+def test_ordinary_council_data_is_not_flagged(tmp_path, text):
+    assert check(tmp_path, [text]) == ([], [])
 
 
-def test_allow_list_values_and_patterns():
-    rows = [["transparency@westsuffolk.gov.uk"], ["chief.executive@westsuffolk.gov.uk"], ["someone@gmail.com"]]
-    findings = scan(["c"], rows, [2, 3, 4], ["c"], allow_values=["Transparency@westsuffolk.gov.uk"],
-                    allow_patterns=[r"[a-z.]+@westsuffolk\.gov\.uk"])
-    assert [f.row for f in findings] == [4]
+def test_values_allowed_by_the_dpo_pass_for_their_asset(tmp_path):
+    allow = AllowList.from_dicts([{"value": "jane.smith@gmail.com", "reason": "x", "asset_id": "IAR-0001"}])
+    note = "Contact jane.smith@gmail.com for details"
+    assert check(tmp_path, [note], allow=allow)[0] == []
+    assert check(tmp_path, [note], allow=allow, asset_id="IAR-0002")[0] != []
 
 
-def test_only_text_columns_are_scanned():
-    assert scan(["date", "c"], [["40-47-84", "x"]], [2], ["c"]) == []
-
-
-def test_report_masks_the_value_and_says_what_to_do():
-    [problem] = as_problems(scan(["c"], [["jane.smith@gmail.com"]], [7], ["c"]), "IAR-0001")
-    assert "jane.smith" not in problem.message
-    assert (problem.row, problem.column, problem.asset_id) == (7, "c", "IAR-0001")
-    assert "allow" in problem.message and "redact" in problem.message
-
-
-def test_many_findings_are_summarised():
-    problems = as_problems(scan(["c"], [["a@b.com"]] * 30, list(range(2, 32)), ["c"]))
-    assert len(problems) == 21 and "10 more" in problems[-1].message
+def test_many_findings_are_grouped_with_a_count_then_the_first_rows(tmp_path):
+    problems, _ = check(tmp_path, ["a@b.com"] * 30)
+    group, *rows = problems
+    assert group.count == 30 and group.message.startswith('30 cells in column "note" seem to contain an e-mail')
+    assert "rows 2, 3, 4, 5, 6 and 25 more" in group.message
+    assert len(rows) == 20 and rows[0].row == 2
+    assert "a@b.com" not in " ".join(p.message for p in problems)

@@ -34,6 +34,8 @@ class FakePortal:
         self.reads = self.writes = 0
         self.kill_after: int | None = None
         self.refuse_token = False
+        self.allowed: list[dict] = []  # the DPO's allow-list
+        self.refuse_uploads = False  # the portal's own check fails
         self._ids = itertools.count(1)
 
     # the Portal interface
@@ -64,6 +66,12 @@ class FakePortal:
                 return package
         raise NotOnPortal(id)
 
+    def westsuffolk_personal_data_allowed_list(self):
+        return self.allowed
+
+    def dataset_purge(self, id):
+        del self.packages[self.package_show(id)["id"]]
+
     def organization_list(self):
         return sorted(self.organisations)
 
@@ -89,6 +97,8 @@ class FakePortal:
         return package
 
     def resource_create(self, package_id, **fields):
+        if self.refuse_uploads:
+            raise PortalRefused("The portal refused resource_create: upload: The file does not follow the schema")
         resource = {**fields, "id": f"res-{next(self._ids)}", "package_id": package_id,
                     "validation_status": "success"}
         self.packages[package_id]["resources"].append(resource)
@@ -312,16 +322,50 @@ def test_register_policy_is_enforced(portal, tmp_path):
     assert list(portal.public_state()) == ["iar-0003-test-asset-3"]
 
 
+def test_council_role_mailboxes_pass_without_an_allow_list(portal, tmp_path):
+    path = make_register(tmp_path, [asset_row(1, schema="organisation-chart")])
+    assert run(portal, path)["IAR-0001"].outcome == CREATED
+
+
 def test_personal_data_in_an_extract_blocks_the_asset_before_any_write(portal, tmp_path):
     path = make_register(tmp_path, [asset_row(1, schema="organisation-chart")])
-    results = run(portal, path)
-    assert results["IAR-0001"].outcome == FAILED
-    assert {p.source for p in results["IAR-0001"].problems} == {"personal data"}
-    assert {p.column for p in results["IAR-0001"].problems} == {"contact_email"}
+    extract = tmp_path / "extracts" / "organisation-chart-2023-24.csv"
+    text = extract.read_text(encoding="utf-8")
+    extract.write_text(text.replace("Chief Executive,", "Chief Executive (07700 900123),", 1), encoding="utf-8")
+    result = run(portal, path)["IAR-0001"]
+    assert result.outcome == FAILED
+    [problem] = result.problems
+    assert (problem.source, problem.column, problem.row) == ("personal data", "job_title", 2)  # the extract's row
+    assert "07700" not in problem.message and "data protection officer can allow it" in problem.message
     assert portal.writes == 0
-    (tmp_path / "allow.yaml").write_text("allow_personal_data: {patterns: ['[a-z.]+@westsuffolk\\.gov\\.uk']}\n")
-    make_register(tmp_path, [asset_row(1, schema="organisation-chart", column_mapping="allow.yaml")])
+    # the data protection officer allows it on the portal, for this asset: the plan now agrees
+    portal.allowed = [{"value": "07700 900123", "reason": "test", "asset_id": "IAR-0001"}]
     assert run(portal, path)["IAR-0001"].outcome == CREATED
+
+
+def test_an_allow_list_in_a_mapping_is_refused_with_where_it_moved(portal, tmp_path):
+    (tmp_path / "allow.yaml").write_text("allow_personal_data: {values: ['01284 763233']}\n")
+    path = make_register(tmp_path, [asset_row(1, column_mapping="allow.yaml")])
+    result = run(portal, path)["IAR-0001"]
+    assert result.outcome == FAILED and "data protection officer on the portal" in result.problems[0].message
+
+
+def test_a_dataset_created_by_a_failed_run_is_removed(portal, tmp_path):
+    path = make_register(tmp_path, [asset_row(1)])
+    portal.refuse_uploads = True
+    result = run(portal, path)["IAR-0001"]
+    assert result.outcome == FAILED
+    assert portal.packages == {}  # created, refused, purged
+    assert [name for name, _ in portal.calls][-1] == "dataset_purge"
+
+
+def test_a_person_as_register_contact_or_owner_blocks_the_row(portal, tmp_path):
+    path = make_register(tmp_path, [asset_row(1, contact_email="john.smith@westsuffolk.gov.uk"),
+                                    asset_row(2, information_asset_owner="Mrs J Smith"), asset_row(3)])
+    register = load_register(path)
+    assert {(p.asset_id, p.column) for p in register.problems} == {
+        ("IAR-0001", "contact_email"), ("IAR-0002", "information_asset_owner")}
+    assert [a.asset_id for a in register.assets] == ["IAR-0003"]
 
 
 def test_invalid_extract_is_not_published_and_says_why(portal, tmp_path):

@@ -166,9 +166,13 @@ def is_payee_heading(*headings: str | None) -> bool:
 
 
 # --- the one allow-list ------------------------------------------------------------------
+_NOT_COMPARED = re.compile(r"[^0-9a-z@._+-]")
+
+
 def compact(text: str) -> str:
-    """How allowed values are compared: without spaces or case ("01284 763233" = "01284763233")."""
-    return "".join(text.split()).lower()
+    """How allowed values are compared: letters, digits and the characters of an address only, in
+    lower case ("(01284) 763 233" = "01284763233", "Mrs Bee's Cakes" = "MRS BEES CAKES")."""
+    return _NOT_COMPARED.sub("", text.lower())
 
 
 @dataclass(frozen=True)

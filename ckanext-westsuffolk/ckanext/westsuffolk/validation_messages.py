@@ -241,7 +241,7 @@ GROUP_WORDING: Dict[str, Wording] = {
     "type-error": Wording("", '{count} value{s} in column "{field}" {are} not {expected}, for example {examples}.',
                           "Change them to {expected}."),
     "constraint-error": Wording("", '{count} value{s} in column "{field}" {are} not allowed, for example '
-                                    "{examples}: each must be {expected}.", "Change each to {expected}."),
+                                    "{examples}: each must be {expected}.", "Change each so that it is {expected}."),
     "constraint-error/required": Wording("", '{count} row{s} {have} no value in column "{field}", which must '
                                              "always be filled in.",
                                          "Fill them in. If a value is not known, ask the data owner what to enter."),

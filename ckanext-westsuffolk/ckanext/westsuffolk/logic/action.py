@@ -74,10 +74,22 @@ def westsuffolk_personal_data_allow_revoke(context: Context, data_dict: DataDict
 @tk.side_effect_free
 @validate(schema.personal_data_allowed_list)
 def westsuffolk_personal_data_allowed_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
-    """The values the personal-data scan accepts (with include_revoked=true, the whole history).
-    The publish jobs read it so that their plan gives the portal's answer."""
+    """The values the personal-data scan accepts. The publish jobs read it so that their plan gives the
+    portal's answer. Sysadmins (the data protection officer) also see who allowed and revoked each
+    value, and with include_revoked=true the whole history."""
     tk.check_access("westsuffolk_personal_data_allowed_list", context, data_dict)
-    return allowlist_store.entries(include_revoked=data_dict["include_revoked"])
+    if _is_sysadmin(context):
+        return allowlist_store.entries(include_revoked=data_dict["include_revoked"])
+    private = ("allowed_by", "revoked_by")
+    return [{k: v for k, v in entry.items() if k not in private} for entry in allowlist_store.entries()]
+
+
+def _is_sysadmin(context: Context) -> bool:
+    try:
+        tk.check_access("sysadmin", context)
+    except tk.NotAuthorized:
+        return False
+    return True
 
 
 def _current(context, id_or_name: str | None) -> dict | None:
