@@ -66,7 +66,7 @@ def prepare(asset: Asset, extracts_root: Path) -> PreparedTable:
     mapping_path = asset.register_dir / asset.column_mapping if asset.column_mapping else None
     rules = mapping.load_mapping(mapping_path, schema)
     source = extracts.locate(asset.extract_location, extracts_root)
-    table = mapping.apply_mapping(extracts.read_table(source), rules, schema)
+    table = mapping.apply_mapping(extracts.read_table(source, rules.sheet, rules.encoding), rules, schema)
 
     text_columns = [f["name"] for f in schema["fields"] if f.get("type", "string") in TEXT_TYPES]
     findings = personal_data.scan(table.header, table.rows, table.source_rows, text_columns,
