@@ -320,7 +320,7 @@ def _unmapped(table: Table, column: str, mapping: Mapping) -> Problem:
         position = table.header.index(column)
         filled = [number for number, cells in zip(table.row_numbers, table.rows) if cells[position]]
         return _problem(
-            f"the extract's {column} has no heading, but {len(filled)} row(s) hold a value there (the first is row "
+            f"the extract's {column} has no heading, but {_rows_hold(len(filled))} a value there (the first is row "
             f"{filled[0]}). Give it a heading in the extract, or say in the mapping what it is: map it under "
             f"'columns' (\"{column}\": field) or list it under 'drop' as \"{column}\".", mapping.path, column)
     if column in table.repeated:
@@ -331,6 +331,10 @@ def _unmapped(table: Table, column: str, mapping: Mapping) -> Problem:
     return _problem(
         f"the extract column '{column}' is neither mapped to a schema field nor listed under 'drop'. "
         "Decide whether it may be published and add it to the mapping.", mapping.path, column)
+
+
+def _rows_hold(count: int) -> str:
+    return "1 row holds" if count == 1 else f"{count:,} rows hold"
 
 
 def _convert(value: str, name: str, spec: dict, mapping: Mapping) -> str:

@@ -299,7 +299,7 @@ def test_an_unnamed_column_with_values_stops_the_asset_saying_where_and_how_to_f
     [problem] = caught.value.problems
     assert problem.column == "column 11"
     assert problem.message == (
-        f"Mapping m.yaml: the extract's column 11 has no heading, but {len(filled)} row(s) hold a value there "
+        f"Mapping m.yaml: the extract's column 11 has no heading, but {len(filled)} rows hold a value there "
         f"(the first is row {filled[0]}). Give it a heading in the extract, or say in the mapping what it is: "
         "map it under 'columns' (\"column 11\": field) or list it under 'drop' as \"column 11\".")
 
@@ -476,3 +476,23 @@ def test_bad_settings_get_a_clear_message_not_a_crash(tmp_path, text, message):
 def test_sheet_and_encoding_reach_the_reader(tmp_path):
     rules = mapping.load_mapping(write(tmp_path, "m.yaml", "sheet: 2\nencoding: cp1252\n"), SPEND)
     assert (rules.sheet, rules.encoding) == (2, "cp1252")
+
+
+def test_one_value_without_a_heading_is_enough_to_stop_the_asset(tmp_path):
+    rules = mapping.load_mapping(write(tmp_path, "m.yaml", RULES), SPEND)
+    source = SOURCE.replace("X13\n", "X13,,see note\n")
+    with pytest.raises(AssetBlocked) as caught:
+        mapping.apply_mapping(extracts.read_table(str(write(tmp_path, "x.csv", source))), rules, SPEND)
+    assert [p.column for p in caught.value.problems] == ["column 8"]
+    assert "column 8 has no heading, but 1 row holds a value there (the first is row 3)" in \
+        caught.value.problems[0].message
+
+
+def test_the_officers_reference_documents_every_setting_in_valid_yaml():
+    reference = (MAPPINGS.parent.parent / "MAPPING.md").read_text(encoding="utf-8")
+    assert [key for key in mapping.DEFAULT_MAPPING_KEYS if f"\n### {key}\n" not in reference] == []
+    blocks = reference.split("```yaml\n")[1:]
+    assert len(blocks) > len(mapping.DEFAULT_MAPPING_KEYS)
+    for block in blocks:
+        assert isinstance(yaml.safe_load(block.split("```")[0]), dict)
+    assert "(MAPPING.md)" in (MAPPINGS.parent.parent / "README.md").read_text(encoding="utf-8")
