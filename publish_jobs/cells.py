@@ -32,7 +32,7 @@ DEFAULT_SEPARATORS = {"decimal": ".", "thousands": ","}
 
 def plain_number(text: str, decimal: str = ".", thousands: str = ",") -> str | None:
     """'£(1,234.56)' -> '-1234.56': currency signs and spaces removed, bracketed and trailing-minus negatives
-    signed, separators read as given; None when the text still is not a number (e.g. '1,5' with decimal '.')."""
+    signed, separators read as given; None when the text still is not a number ('1,5' with decimal '.')."""
     value = CURRENCY_AND_SPACE.sub("", text)
     for minus in MINUS_SIGNS:
         value = value.replace(minus, "-")
@@ -51,7 +51,7 @@ def plain_number(text: str, decimal: str = ".", thousands: str = ",") -> str | N
     return sign + (whole or "0") + (f".{fraction}" if fraction else "")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _number_pattern(decimal: str, thousands: str) -> re.Pattern:
     point = re.escape(decimal)
     whole = rf"[0-9]+|[0-9]{{1,3}}(?:{re.escape(thousands)}[0-9]{{3}})+" if thousands else "[0-9]+"

@@ -17,7 +17,8 @@ from .cells import cell_text
 from .problems import AssetBlocked, Problem
 from .settings import REQUEST_TIMEOUT_SECONDS
 
-BOMS = ("\ufeff", DOUBLE_ENCODED_BOM.decode("utf-8"))  # a UTF-8 byte-order mark, and the same mark saved twice
+# A UTF-8 byte-order mark, and the same mark saved twice ("ï»¿", seen in real exports)
+BOMS = ("\ufeff", DOUBLE_ENCODED_BOM.decode("utf-8"))
 ZIP, OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"  # .xlsx (a zip archive); Excel 97-2003 .xls
 DELIMITERS = (",", ";", "\t", "|")  # the one the heading line uses most separates the columns; "," on a tie
 ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "iso8859-1": "ISO-8859-1 (Latin-1)"}
@@ -28,9 +29,9 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     source: str
-    row_numbers: list[int] | None = None  # the extract's row number of each row; default 2, 3, ... (header = 1)
+    row_numbers: list[int] | None = None  # the extract's row number of each row; default 2, 3, ...
     unnamed: list[str] = field(default_factory=list)  # labels given to columns without a heading: "column 11"
-    repeated: list[str] = field(default_factory=list)  # labels given to repeated headings: "Amount (column 7)"
+    repeated: list[str] = field(default_factory=list)  # labels of repeated headings: "Amount (column 7)"
     notes: list[str] = field(default_factory=list)  # how the extract was read, for the run report
 
     def __post_init__(self):
@@ -69,7 +70,8 @@ def read_table(source: str, sheet: str | int | None = None, encoding: str | None
         if data.startswith(ZIP):
             raw, notes = _xlsx_rows(data, sheet)
             if encoding:
-                notes.append(f"The mapping's encoding: ({encoding}) was not needed: the extract is a workbook.")
+                notes.append(f"The mapping's encoding: ({encoding}) was not needed: the extract is a "
+                             "workbook.")
         else:
             text, notes = _decode(data, encoding)
             raw = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
@@ -78,13 +80,14 @@ def read_table(source: str, sheet: str | int | None = None, encoding: str | None
     except AssetBlocked:
         raise
     except Exception as error:
-        raise AssetBlocked(Problem(f"The extract {source} could not be read: {error}", source="extract")) from None
+        raise AssetBlocked(Problem(f"The extract {source} could not be read: {error}",
+                                   source="extract")) from None
     return _table(raw, source, notes)
 
 
 def _table(raw: list[list], source: str, notes: list[str]) -> Table:
-    numbered = [(number, [cell_text(cell).strip() for cell in row]) for number, row in enumerate(raw, start=1)]
-    numbered = [(number, cells) for number, cells in numbered if any(cells)]
+    numbered = [(number, [cell_text(cell).strip() for cell in row]) for number, row in enumerate(raw, 1)]
+    numbered = [(number, cells) for number, cells in numbered if any(cells)]  # blank lines: skipped
     if not numbered:
         raise AssetBlocked(Problem(f"The extract {source} is empty.", source="extract"))
     width = max(len(cells) for _, cells in numbered)
@@ -95,7 +98,7 @@ def _table(raw: list[list], source: str, notes: list[str]) -> Table:
             if bom != BOMS[0]:
                 notes.append('The first heading started with the stray characters "ï»¿" (a byte-order mark '
                              "saved twice); they were ignored.")
-    kept = [i for i in range(width) if heading[i] or any(row[i] for row in body)]  # unnamed and empty: ignored
+    kept = [i for i in range(width) if heading[i] or any(row[i] for row in body)]  # else unnamed and empty
     table = Table(header=[], rows=[[row[i] for i in kept] for row in body], source=source,
                   row_numbers=[number for number, _ in numbered[1:]], notes=notes)
     for i in kept:
@@ -139,12 +142,14 @@ def _decode(data: bytes, stated: str | None) -> tuple[str, list[str]]:
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
             raise AssetBlocked(Problem(
-                f"The extract is not {encoding_name(stated)} as the mapping's encoding: says: line {line} holds "
-                f"the byte 0x{data[error.start]:02X}, which {encoding_name(stated)} does not use. Remove "
-                "encoding: from the mapping to let the publish jobs recognise the encoding, or correct it.",
+                f"The extract is not {encoding_name(stated)} as the mapping's encoding: says: line {line} "
+                f"holds the byte 0x{data[error.start]:02X}, which {encoding_name(stated)} does not use. "
+                "Remove encoding: from the mapping to let the publish jobs recognise the encoding, or "
+                "correct it.",
                 source="extract")) from None
         name = encoding_name(stated)
-        return text, ([] if name == "UTF-8" else [f"The extract was read as {name}, as the mapping's encoding: says."])
+        notes = [f"The extract was read as {name}, as the mapping's encoding: says."]
+        return text, [] if name == "UTF-8" else notes
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -154,9 +159,9 @@ def _decode(data: bytes, stated: str | None) -> tuple[str, list[str]]:
             text = data.decode(fallback)
         except UnicodeDecodeError:
             continue
-        return text, [f"The extract is not UTF-8; it was read as {encoding_name(fallback)}. Check that £ and "
-                      "accented letters look right; if they do not, state the encoding in the mapping "
-                      "(encoding:, see MAPPING.md)."]
+        return text, [(f"The extract is not UTF-8; it was read as {encoding_name(fallback)}. Check that £ "
+                       "and accented letters look right; if they do not, state the encoding in the mapping "
+                       "(encoding:, see MAPPING.md).")]
     raise AssertionError("Latin-1 reads any bytes")
 
 
@@ -179,19 +184,19 @@ def _xlsx_rows(data: bytes, stated: str | int | None) -> tuple[list[list], list[
             sheet = _stated_sheet(sheets, filled, stated)
             if sheet not in filled:
                 raise AssetBlocked(Problem(
-                    f"The sheet '{sheet.title}' that the mapping's sheet: names is empty. The sheets with something "
-                    f"in them are: {_sheet_list(filled) or 'none'}.", source="extract"))
+                    f"The sheet '{sheet.title}' that the mapping's sheet: names is empty. The sheets with "
+                    f"something in them are: {_sheet_list(filled) or 'none'}.", source="extract"))
             notes = [f"Read the sheet '{sheet.title}' of the workbook, as the mapping's sheet: says."]
         elif len(filled) > 1:
             raise AssetBlocked(Problem(
-                f"The workbook has {len(filled)} sheets with something in them: {_sheet_list(filled)}. Say which "
-                f"one to publish: add sheet: to the mapping with its name (for example sheet: \"{filled[-1].title}\").",
-                source="extract"))
+                f"The workbook has {len(filled)} sheets with something in them: {_sheet_list(filled)}. Say "
+                "which one to publish: add sheet: to the mapping with its name (for example "
+                f"sheet: \"{filled[-1].title}\").", source="extract"))
         elif filled:
             sheet = filled[0]
-            others = f" (its other sheets are empty: {_sheet_list([s for s in sheets if s is not sheet])})" \
-                if len(sheets) > 1 else ""
-            notes = [f"Read the sheet '{sheet.title}', the only sheet of the workbook with anything in it{others}."]
+            others = [s for s in sheets if s is not sheet]
+            notes = [f"Read the sheet '{sheet.title}', the only sheet of the workbook with anything in it"
+                     + (f" (its other sheets are empty: {_sheet_list(others)})." if others else ".")]
         else:
             return [], []
         return [list(row) for row in sheet.iter_rows(values_only=True)], notes

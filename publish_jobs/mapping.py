@@ -24,7 +24,7 @@ NUMBER_TYPES = ("number", "integer")
 EXCLUDE_TESTS = ("blank", "below", "in", "invalid")
 COMBINE_KEYS = ("columns", "separator")
 DEFAULT_SEPARATOR = "-"  # between the parts of a combined key
-ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")  # a workbook's date-and-time cell
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")  # a workbook's date and time
 UNNAMED = re.compile(r"column \d+")  # the label of a column without a heading (extracts.read_table)
 REFERENCE = "see publish_jobs/MAPPING.md"
 # setting -> the YAML shape of its value, and how to say it
@@ -43,7 +43,7 @@ SHAPES = {
     "blank_unless_matches": (dict, "'field: pattern' lines"),
     "unique_suffix": (list, "a list of fields"),
     "exclude_rows": (list, "a list of rules like {field: amount, below: 500}"),
-    "redact": (list, "a list of rules like {field: beneficiary, when_column: Supplier Type, in: [Individual]}"),
+    "redact": (list, "a list of rules like {field: beneficiary, when_column: Payee Type, in: [Individual]}"),
     "allow_personal_data": (dict, "'values:' and 'patterns:' lists"),
 }
 DEFAULT_MAPPING_KEYS = tuple(SHAPES)
@@ -98,8 +98,8 @@ def load_mapping(path: str | Path | None, schema: dict) -> Mapping:
     if not isinstance(raw, dict):
         raise AssetBlocked(_problem("the file must be a set of 'key: value' settings.", path))
     problems = [
-        _problem(f"unknown setting '{key}'; the settings are: {', '.join(DEFAULT_MAPPING_KEYS)} ({REFERENCE}).",
-                 path)
+        _problem(f"unknown setting '{key}'; the settings are: {', '.join(DEFAULT_MAPPING_KEYS)} "
+                 f"({REFERENCE}).", path)
         for key in raw if key not in DEFAULT_MAPPING_KEYS
     ]
     raw = _well_shaped(raw, path, problems)
@@ -141,7 +141,8 @@ def _well_shaped(raw: dict, path: str, problems: list[Problem]) -> dict:
         wrong = value is not None and (not isinstance(value, kinds) or isinstance(value, bool))
         inner = {"values": dict, "exclude_rows": dict, "redact": dict, "combine": dict}.get(key)
         if not wrong and inner and value:
-            wrong = not all(isinstance(item, inner) for item in (value.values() if isinstance(value, dict) else value))
+            items = value.values() if isinstance(value, dict) else value
+            wrong = not all(isinstance(item, inner) for item in items)
         if not wrong and key == "combine" and value:
             wrong = not all(isinstance(rule.get("columns"), list) and set(rule) <= set(COMBINE_KEYS)
                             for rule in value.values())
@@ -181,7 +182,8 @@ def _check_targets(mapping: Mapping, schema: dict) -> list[Problem]:
             problems.append(_problem("each redact rule needs 'field', 'when_column' and 'in'.", mapping.path))
     for rule in mapping.exclude_rows:
         if not rule.get("field") or not set(EXCLUDE_TESTS) & set(rule):
-            problems.append(_problem(f"each exclude_rows rule needs 'field' and one of: {', '.join(EXCLUDE_TESTS)}.",
+            tests = ", ".join(EXCLUDE_TESTS)
+            problems.append(_problem(f"each exclude_rows rule needs 'field' and one of: {tests}.",
                                      mapping.path))
     for target, pattern in [*mapping.blank_unless_matches.items(), *((None, p) for p in mapping.allow_patterns)]:
         try:
@@ -224,8 +226,8 @@ def _check_settings(mapping: Mapping) -> list[Problem]:
         for pattern in formats if isinstance(formats, list) else [formats]:
             if not _date_format_works(pattern):
                 problem(f"dates: '{pattern}' is not a date format. Write it with % codes: \"%d/%m/%Y\" for "
-                        "24/06/2020, \"%d/%m/%Y %H:%M:%S\" for 24/06/2020 00:00:00, \"%d-%b-%y\" for 24-Jun-20.",
-                        target)
+                        "24/06/2020, \"%d/%m/%Y %H:%M:%S\" for 24/06/2020 00:00:00, \"%d-%b-%y\" for "
+                        "24-Jun-20.", target)
     if isinstance(mapping.sheet, int) and mapping.sheet < 1:
         problem(f"sheet: numbers count from 1 (the first sheet), not {mapping.sheet}.")
     if mapping.encoding is not None:
@@ -283,8 +285,8 @@ def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | No
     header = set(table.header)
     problems = []
     combined = [column for rule in mapping.combine.values() for column in rule["columns"]]
-    referenced = list(mapping.columns) + combined + [rule["when_column"] for rule in mapping.redact] + [
-        column for column in mapping.drop if not UNNAMED.fullmatch(column)]  # an unnamed column left empty is gone
+    dropped = [column for column in mapping.drop if not UNNAMED.fullmatch(column)]  # "column 11" may be empty
+    referenced = list(mapping.columns) + combined + [rule["when_column"] for rule in mapping.redact] + dropped
     for column in dict.fromkeys(referenced):
         if column not in header:
             problems.append(_problem(
@@ -296,8 +298,8 @@ def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | No
             sources[mapping.columns[column]] = column
         elif column in mapping.combine and column not in mapping.drop and column not in combined:
             problems.append(_problem(
-                f"the extract column '{column}' has the name of a field that combine builds. List it under 'drop' "
-                "or remove the combine rule.", mapping.path, column))
+                f"the extract column '{column}' has the name of a field that combine builds. List it under "
+                "'drop' or remove the combine rule.", mapping.path, column))
         elif column in fields and column not in mapping.drop:
             sources[column] = column
         elif column not in mapping.drop and column not in combined and not any(
@@ -320,14 +322,16 @@ def _unmapped(table: Table, column: str, mapping: Mapping) -> Problem:
         position = table.header.index(column)
         filled = [number for number, cells in zip(table.row_numbers, table.rows) if cells[position]]
         return _problem(
-            f"the extract's {column} has no heading, but {_rows_hold(len(filled))} a value there (the first is row "
-            f"{filled[0]}). Give it a heading in the extract, or say in the mapping what it is: map it under "
-            f"'columns' (\"{column}\": field) or list it under 'drop' as \"{column}\".", mapping.path, column)
+            f"the extract's {column} has no heading, but {_rows_hold(len(filled))} a value there (the first "
+            f"is row {filled[0]}). Give it a heading in the extract, or say in the mapping what it is: map "
+            f"it under 'columns' (\"{column}\": field) or list it under 'drop' as \"{column}\".",
+            mapping.path, column)
     if column in table.repeated:
         heading = column.rsplit(" (column ", 1)[0]
         return _problem(
-            f"the extract has more than one column headed '{heading}'; this one is '{column}'. Rename it in the "
-            f"extract, or map it under 'columns' or list it under 'drop' as \"{column}\".", mapping.path, column)
+            f"the extract has more than one column headed '{heading}'; this one is '{column}'. Rename it in "
+            f"the extract, or map it under 'columns' or list it under 'drop' as \"{column}\".",
+            mapping.path, column)
     return _problem(
         f"the extract column '{column}' is neither mapped to a schema field nor listed under 'drop'. "
         "Decide whether it may be published and add it to the mapping.", mapping.path, column)
@@ -347,7 +351,7 @@ def _convert(value: str, name: str, spec: dict, mapping: Mapping) -> str:
     if value and spec.get("type") == "date" and ISO_DATE_TIME.fullmatch(value):
         value = value[:10]  # a workbook date-and-time cell; the table holds the date
     if value and spec.get("type") in NUMBER_TYPES:
-        value = plain_number(value, **mapping.numbers) or value  # not a number: validation reports it as it is
+        value = plain_number(value, **mapping.numbers) or value  # not a number: validation reports it
     if value.isdigit() and name in mapping.zero_pad:
         value = value.zfill(mapping.zero_pad[name])
     if value and name in mapping.blank_unless_matches and not re.fullmatch(mapping.blank_unless_matches[name], value):
@@ -356,7 +360,7 @@ def _convert(value: str, name: str, spec: dict, mapping: Mapping) -> str:
 
 
 def _iso_date(value: str, formats: str | list[str]) -> str:
-    """YYYY-MM-DD from the first format that reads the value; else the value as it is (validation reports it)."""
+    """YYYY-MM-DD from the first format that reads the value; else the value as it is, for validation."""
     for pattern in formats if isinstance(formats, list) else [formats]:
         try:
             return dt.datetime.strptime(value, pattern).date().isoformat()

@@ -22,7 +22,7 @@ def read(tmp_path, data, name="x.csv", **options):
     return extracts.read_table(write(tmp_path, data, name), **options)
 
 
-# --- nothing dropped silently --------------------------------------------------------------------------------
+# --- nothing dropped silently -------------------------------------------------------------------------------
 
 def test_cells_beyond_the_last_heading_become_a_named_column(tmp_path):
     table = read(tmp_path, HEADING + "2024-08-01,Acme Ltd,600\r\n2024-08-02,Acme Ltd,700,checked\r\n")
@@ -37,7 +37,8 @@ def test_a_blank_heading_over_values_becomes_a_named_column(tmp_path):
 
 
 def test_unnamed_columns_without_values_are_ignored_quietly(tmp_path):
-    table = read(tmp_path, "Date,,Payee,Amount,,\r\n2024-08-01,,Acme Ltd,600,,,\r\n2024-08-02,,Acme Ltd,700,,,,\r\n")
+    table = read(tmp_path, "Date,,Payee,Amount,,\r\n"
+                           "2024-08-01,,Acme Ltd,600,,,\r\n2024-08-02,,Acme Ltd,700,,,,\r\n")
     assert table.header == ["Date", "Payee", "Amount"]
     assert table.rows == [["2024-08-01", "Acme Ltd", "600"], ["2024-08-02", "Acme Ltd", "700"]]
     assert table.unnamed == [] and table.notes == []
@@ -59,7 +60,7 @@ def test_row_numbers_are_the_extracts_own_after_blank_lines(tmp_path):
     assert table.row_numbers == [3, 6]
 
 
-# --- encodings and line ends ---------------------------------------------------------------------------------
+# --- encodings and line ends --------------------------------------------------------------------------------
 
 ROW = "2024-08-01,Café Rouge Ltd – Bury,£12.50\r\n"
 
@@ -84,10 +85,10 @@ def test_a_byte_order_mark_saved_twice_is_removed_with_a_note(tmp_path):
 
 def test_windows_1252_is_recognised_and_noted(tmp_path):
     table = read(tmp_path, (HEADING + ROW).encode("cp1252"))
-    assert table.rows == [["2024-08-01", "Café Rouge Ltd – Bury", "£12.50"]]  # "–" is 0x96 only in Windows-1252
-    assert table.notes == [
-        "The extract is not UTF-8; it was read as Windows-1252. Check that £ and accented letters look right; "
-        "if they do not, state the encoding in the mapping (encoding:, see MAPPING.md)."]
+    assert table.rows == [["2024-08-01", "Café Rouge Ltd – Bury", "£12.50"]]  # "–": 0x96 only in Windows-1252
+    assert table.notes == [(
+        "The extract is not UTF-8; it was read as Windows-1252. Check that £ and accented letters look "
+        "right; if they do not, state the encoding in the mapping (encoding:, see MAPPING.md).")]
 
 
 def test_bytes_windows_1252_lacks_fall_back_to_latin_1(tmp_path):
@@ -120,7 +121,7 @@ def test_a_wrong_stated_encoding_stops_the_asset_naming_the_line(tmp_path):
 
 @pytest.mark.parametrize("line_end", ["\r\n", "\r", "\n"])
 def test_crlf_cr_and_lf_line_ends(tmp_path, line_end):
-    text = f'Date,Payee,Amount{line_end}2024-08-01,"Two{line_end}lines Ltd",1{line_end}2024-08-02,B Ltd,2{line_end}'
+    text = line_end.join(["Date,Payee,Amount", '2024-08-01,"Two', 'lines Ltd",1', "2024-08-02,B Ltd,2", ""])
     table = read(tmp_path, text)
     assert table.rows == [["2024-08-01", f"Two{line_end}lines Ltd", "1"], ["2024-08-02", "B Ltd", "2"]]
     assert table.row_numbers == [2, 3]
@@ -131,7 +132,7 @@ def test_semicolons_separate_columns_when_the_heading_line_uses_them(tmp_path):
     assert table.rows == [["2024-08-01", "Acme, Ltd", "1.234,56"]]
 
 
-# --- workbooks -----------------------------------------------------------------------------------------------
+# --- workbooks ----------------------------------------------------------------------------------------------
 
 def workbook(tmp_path, sheets, name="x.xlsx", hidden=()):
     book = Workbook()
@@ -147,15 +148,16 @@ def workbook(tmp_path, sheets, name="x.xlsx", hidden=()):
     return str(path)
 
 
-DATA = [["Date", "Payee", "Amount"], [dt.datetime(2024, 8, 1), "Acme Ltd", 600.1], [dt.date(2024, 8, 2), "B Ltd", 7]]
+DATA = [["Date", "Payee", "Amount"], [dt.datetime(2024, 8, 1), "Acme Ltd", 600.1],
+        [dt.date(2024, 8, 2), "B Ltd", 7]]
 COVER = [["Spending over £500"], [], ["See the sheet Data"]]
 
 
 def test_the_only_sheet_with_anything_in_it_is_read_and_named(tmp_path):
     table = extracts.read_table(workbook(tmp_path, {"Sheet1": [], "Data": DATA, "Sheet3": []}))
     assert table.rows == [["2024-08-01", "Acme Ltd", "600.1"], ["2024-08-02", "B Ltd", "7"]]
-    assert table.notes == ["Read the sheet 'Data', the only sheet of the workbook with anything in it "
-                           "(its other sheets are empty: 'Sheet1', 'Sheet3')."]
+    assert table.notes == [("Read the sheet 'Data', the only sheet of the workbook with anything in it "
+                            "(its other sheets are empty: 'Sheet1', 'Sheet3').")]
 
 
 def test_a_workbook_with_two_filled_sheets_needs_sheet_in_the_mapping(tmp_path):
@@ -164,8 +166,8 @@ def test_a_workbook_with_two_filled_sheets_needs_sheet_in_the_mapping(tmp_path):
                                      hidden=("Notes",)))
     [problem] = caught.value.problems
     assert problem.message == (
-        "The workbook has 3 sheets with something in them: 'Cover', 'Data', 'Notes' (hidden). Say which one to "
-        "publish: add sheet: to the mapping with its name (for example sheet: \"Notes\").")
+        "The workbook has 3 sheets with something in them: 'Cover', 'Data', 'Notes' (hidden). Say which one "
+        "to publish: add sheet: to the mapping with its name (for example sheet: \"Notes\").")
 
 
 @pytest.mark.parametrize("sheet", ["Data", " data ", 2])
@@ -175,7 +177,8 @@ def test_sheet_by_name_or_number(tmp_path, sheet):
     assert table.notes == ["Read the sheet 'Data' of the workbook, as the mapping's sheet: says."]
 
 
-@pytest.mark.parametrize("sheet, wrong", [("Dat", "has no sheet 'Dat'"), (3, "has no sheet number 3 (it has 2)")])
+@pytest.mark.parametrize("sheet, wrong", [("Dat", "has no sheet 'Dat'"),
+                                          (3, "has no sheet number 3 (it has 2)")])
 def test_a_sheet_the_workbook_lacks_is_named_with_the_sheets_it_has(tmp_path, sheet, wrong):
     with pytest.raises(AssetBlocked) as caught:
         extracts.read_table(workbook(tmp_path, {"Cover": COVER, "Data": DATA}), sheet=sheet)
@@ -200,7 +203,8 @@ def test_a_workbook_is_recognised_by_its_content_not_its_name(tmp_path):
 
 
 def test_workbook_cells_beyond_the_headings_are_kept(tmp_path):
-    table = extracts.read_table(workbook(tmp_path, {"Data": [["Date", None, "Amount"], ["2024-08-01", None, 1, "x"]]}))
+    rows = [["Date", None, "Amount"], ["2024-08-01", None, 1, "x"]]
+    table = extracts.read_table(workbook(tmp_path, {"Data": rows}))
     assert table.header == ["Date", "Amount", "column 4"]
 
 
@@ -216,11 +220,12 @@ def test_settings_the_file_does_not_need_are_noted(tmp_path):
     assert "The mapping's encoding: (cp1252) was not needed: the extract is a workbook." in table.notes
 
 
-# --- cells ---------------------------------------------------------------------------------------------------
+# --- cells --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, text", [
-    (None, ""), (600.0, "600"), (0.1 + 0.2, "0.3"), (1234.5600000000002, "1234.56"), (1e20, "100000000000000000000"),
-    (dt.datetime(2020, 6, 24), "2020-06-24"), (dt.datetime(2020, 6, 24, 10, 30), "2020-06-24T10:30:00"), (7, "7"),
+    (None, ""), (600.0, "600"), (0.1 + 0.2, "0.3"), (1234.5600000000002, "1234.56"),
+    (1e20, "100000000000000000000"), (7, "7"), (dt.datetime(2020, 6, 24), "2020-06-24"),
+    (dt.datetime(2020, 6, 24, 10, 30), "2020-06-24T10:30:00"),
 ])
 def test_cell_text(value, text):
     assert cell_text(value) == text
@@ -237,7 +242,8 @@ def test_plain_number_with_the_usual_separators(text, number):
 
 
 @pytest.mark.parametrize("text, number", [
-    ("1.234,56", "1234.56"), ("(1.234,56 €)", "-1234.56"), ("12,5", "12.5"), ("1.5", None), ("1,234.56", None),
+    ("1.234,56", "1234.56"), ("(1.234,56 €)", "-1234.56"), ("12,5", "12.5"), ("1.5", None),
+    ("1,234.56", None),
 ])
 def test_plain_number_with_a_decimal_comma(text, number):
     assert plain_number(text, decimal=",", thousands=".") == number

@@ -177,7 +177,7 @@ def test_value_maps_padding_exclusions_and_unique_suffix(tmp_path):
     assert [r["supplier_company_number"] for r in out] == ["00172081", ""]
 
 
-# --- synthetic extracts shaped like real council exports (tests/data/real-shapes, see make_shapes.py) --------
+# --- synthetic extracts shaped like real council exports (tests/data/real-shapes, see make_shapes.py) -------
 
 SHAPES = Path(__file__).resolve().parents[1] / "data" / "real-shapes"
 SHAPE_ASSETS = {asset.extract_location: asset for asset in load_register(SHAPES / "register.csv").assets}
@@ -267,8 +267,10 @@ def test_shape_f_reads_the_sheet_the_mapping_names():
 
     sheet = load_workbook(SHAPES / "f-cover-sheet.xlsx", read_only=True)["Contracts"]
     first = next(sheet.iter_rows(min_row=2, values_only=True))
-    assert (records[0]["contract_reference"], records[0]["start_date"]) == (first[0], first[11].date().isoformat())
-    assert {record["procurement_route"] for record in records} <= {"quote", "tender", "framework", "direct-award"}
+    assert records[0]["contract_reference"] == first[0]
+    assert records[0]["start_date"] == first[11].date().isoformat()
+    assert {record["procurement_route"] for record in records} <= {"quote", "tender", "framework",
+                                                                    "direct-award"}
 
 
 def test_shape_g_money_as_typed_becomes_numbers():
@@ -279,10 +281,11 @@ def test_shape_g_money_as_typed_becomes_numbers():
     for reference, text in typed.items():
         negative = text.startswith(("(", "-")) or text.endswith("-")
         assert amounts[reference] == ("-" if negative else "") + text.strip("()£- ").replace(",", "")
-    assert any(text.startswith("(") for text in typed.values()) and any(text.endswith("-") for text in typed.values())
+    assert any(text.startswith("(") for text in typed.values())
+    assert any(text.endswith("-") for text in typed.values())
 
 
-# --- refused, with the cause and the fix ---------------------------------------------------------------------
+# --- refused, with the cause and the fix --------------------------------------------------------------------
 
 def shape_rules(tmp_path, name, schema, change):
     raw = yaml.safe_load((SHAPES / name).read_text(encoding="utf-8"))
@@ -300,14 +303,15 @@ def test_an_unnamed_column_with_values_stops_the_asset_saying_where_and_how_to_f
     assert problem.column == "column 11"
     assert problem.message == (
         f"Mapping m.yaml: the extract's column 11 has no heading, but {len(filled)} rows hold a value there "
-        f"(the first is row {filled[0]}). Give it a heading in the extract, or say in the mapping what it is: "
-        "map it under 'columns' (\"column 11\": field) or list it under 'drop' as \"column 11\".")
+        f"(the first is row {filled[0]}). Give it a heading in the extract, or say in the mapping what it "
+        "is: map it under 'columns' (\"column 11\": field) or list it under 'drop' as \"column 11\".")
 
 
 def test_dropping_an_unnamed_column_that_is_empty_this_time_is_fine(tmp_path):
-    rules = mapping.load_mapping(write(tmp_path, "m.yaml", RULES.replace("[Cost Centre]", "[Cost Centre, column 9]")),
-                                 SPEND)
-    assert mapping.apply_mapping(extracts.read_table(str(write(tmp_path, "x.csv", SOURCE))), rules, SPEND).rows
+    text = RULES.replace("[Cost Centre]", "[Cost Centre, column 9]")
+    rules = mapping.load_mapping(write(tmp_path, "m.yaml", text), SPEND)
+    source = extracts.read_table(str(write(tmp_path, "x.csv", SOURCE)))
+    assert mapping.apply_mapping(source, rules, SPEND).rows
 
 
 def test_a_repeated_heading_must_be_mapped_or_dropped_by_its_position(tmp_path):
@@ -339,7 +343,7 @@ def test_shape_c_without_the_date_format_is_reported_by_validation(tmp_path):
     assert result.issues[0].value.endswith("/2024 00:00:00")
 
 
-# --- combine -------------------------------------------------------------------------------------------------
+# --- combine ------------------------------------------------------------------------------------------------
 
 COMBINED = """Doc,Line,Paid On,Payee,Value
 D1,1,03/07/2024,Acme Ltd,600
@@ -362,12 +366,14 @@ def test_combine_joins_the_source_columns_and_counts_them_as_used(tmp_path):
 
 
 def test_combine_without_separator_joins_with_a_hyphen(tmp_path):
-    rules = mapping.load_mapping(write(tmp_path, "m.yaml", COMBINE_RULES.replace(', separator: "/"', "")), SPEND)
+    text = COMBINE_RULES.replace(', separator: "/"', "")
+    rules = mapping.load_mapping(write(tmp_path, "m.yaml", text), SPEND)
     assert rules.combine == {"transaction_number": {"columns": ["Doc", "Line"], "separator": "-"}}
 
 
 def test_combine_names_a_source_column_the_extract_lacks(tmp_path):
-    rules = mapping.load_mapping(write(tmp_path, "m.yaml", COMBINE_RULES.replace("[Doc, Line]", "[Doc, Ln]")), SPEND)
+    text = COMBINE_RULES.replace("[Doc, Line]", "[Doc, Ln]")
+    rules = mapping.load_mapping(write(tmp_path, "m.yaml", text), SPEND)
     with pytest.raises(AssetBlocked) as caught:
         mapping.apply_mapping(extracts.read_table(str(write(tmp_path, "x.csv", COMBINED))), rules, SPEND)
     assert [(p.column, "has no column 'Ln'" in p.message) for p in caught.value.problems] == [
@@ -389,7 +395,7 @@ def test_combine_settings_are_checked_when_the_mapping_is_loaded(tmp_path, chang
     assert message in " ".join(p.message for p in caught.value.problems)
 
 
-# --- numbers and dates ---------------------------------------------------------------------------------------
+# --- numbers and dates --------------------------------------------------------------------------------------
 
 EUROPEAN = """Ref;Paid On;Payee;Value;VAT
 T1;03.07.2024;Acme Ltd;1.250,50 €;(12,00)
@@ -413,7 +419,8 @@ def test_numbers_setting_reads_a_decimal_comma(tmp_path):
 
 
 def test_a_value_that_is_not_a_number_is_left_for_validation_to_report(tmp_path):
-    rules = mapping.load_mapping(write(tmp_path, "m.yaml", EUROPEAN_RULES.replace("numbers:", "# numbers:")), SPEND)
+    text = EUROPEAN_RULES.replace("numbers:", "# numbers:")
+    rules = mapping.load_mapping(write(tmp_path, "m.yaml", text), SPEND)
     table = mapping.apply_mapping(extracts.read_table(str(write(tmp_path, "x.csv", EUROPEAN))), rules, SPEND)
     (tmp_path / "out.csv").write_bytes(to_csv(table.header, table.rows))
     result = validate_table(tmp_path / "out.csv", "spend-over-500")
@@ -434,9 +441,11 @@ def test_numbers_settings_are_checked(tmp_path, numbers, message):
 
 
 def test_dates_take_a_time_of_day_or_several_formats_in_turn(tmp_path):
-    source = "Paid On,Payee,Ref,Value\n24/06/2020 00:00:00,A Ltd,T1,600\n25/06/2020,A Ltd,T2,600\n2020-06-26,A Ltd,T3,1\n"
+    source = ("Paid On,Payee,Ref,Value\n"
+              "24/06/2020 00:00:00,A Ltd,T1,600\n25/06/2020,A Ltd,T2,600\n2020-06-26,A Ltd,T3,1\n")
     rules = mapping.load_mapping(write(tmp_path, "m.yaml", RULES.replace(
-        'dates: {expenditure_date: "%d/%m/%Y"}', 'dates: {expenditure_date: ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y"]}')
+        'dates: {expenditure_date: "%d/%m/%Y"}',
+        'dates: {expenditure_date: ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y"]}')
         .replace("redact:\n  - {field: beneficiary, when_column: Payee Type, in: [Individual]}", "")
         .replace("drop: [Cost Centre]", "")), SPEND)
     table = mapping.apply_mapping(extracts.read_table(str(write(tmp_path, "x.csv", source))), rules, SPEND)
@@ -448,14 +457,15 @@ def test_a_workbook_date_and_time_keeps_the_date(tmp_path):
     header = [f["name"] for f in SPEND["fields"]]
     row = dict.fromkeys(header, "") | {"expenditure_date": "2020-06-24T10:30:00"}
     table = extracts.Table(header=header, rows=[[row[h] for h in header]], source="test")
-    assert mapping.apply_mapping(table, mapping.Mapping(), SPEND).rows[0][header.index("expenditure_date")] == \
-        "2020-06-24"
+    [out] = mapping.apply_mapping(table, mapping.Mapping(), SPEND).rows
+    assert out[header.index("expenditure_date")] == "2020-06-24"
 
 
-# --- every setting is checked when the mapping is loaded ------------------------------------------------------
+# --- every setting is checked when the mapping is loaded ----------------------------------------------------
 
 @pytest.mark.parametrize("text, message", [
-    ('dates: {expenditure_date: "dd/mm/yyyy"}', "dates: 'dd/mm/yyyy' is not a date format. Write it with % codes"),
+    ('dates: {expenditure_date: "dd/mm/yyyy"}',
+     "dates: 'dd/mm/yyyy' is not a date format. Write it with % codes"),
     ('dates: {expenditure_date: "%d/%m"}', "dates: '%d/%m' is not a date format"),
     ("zero_pad: {beneficiary_company_number: eight}", "'zero_pad' must be 'field: width' lines"),
     ("columns: [Payee, Value]", "'columns' must be 'source column: field' lines"),
@@ -465,7 +475,8 @@ def test_a_workbook_date_and_time_keeps_the_date(tmp_path):
     ("sheet: yes", "'sheet' must be a sheet name or number"),
     ("encoding: klingon", "encoding: 'klingon' is not an encoding name the publish jobs know"),
     ("colums: {}", "see publish_jobs/MAPPING.md"),
-    ("columns: {Value: amount}\ndrop: [Value]", "the column 'Value' is listed under drop but columns publishes it"),
+    ("columns: {Value: amount}\ndrop: [Value]",
+     "the column 'Value' is listed under drop but columns publishes it"),
 ])
 def test_bad_settings_get_a_clear_message_not_a_crash(tmp_path, text, message):
     with pytest.raises(AssetBlocked) as caught:

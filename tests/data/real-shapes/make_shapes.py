@@ -26,13 +26,15 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 SEED = 7
+LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters postcodes end with
 FIXED_TIME = dt.datetime(2024, 9, 1)
-PLACES = ["Lark Valley", "Brandon Heath", "Kennet", "Stour Vale", "Breckland", "Ickworth", "Risby", "Cavenham",
-          "Glemsford", "Barrow Green", "Hundon", "Moulton"]
+PLACES = ["Lark Valley", "Brandon Heath", "Kennet", "Stour Vale", "Breckland", "Ickworth", "Risby",
+          "Cavenham", "Glemsford", "Barrow Green", "Hundon", "Moulton"]
 TRADES = ["Builders", "Plumbing", "Grounds Maintenance", "Office Supplies", "Catering", "IT Services",
           "Waste Solutions", "Fencing", "Print Works", "Consulting", "Café Supplies", "Electrical"]
 FORMS = ["Ltd", "Limited", "LLP", "plc", "CIC"]
-SERVICES = ["Housing", "Leisure", "Waste and Street Scene", "Planning", "Resources", "Families and Communities"]
+SERVICES = ["Housing", "Leisure", "Waste and Street Scene", "Planning", "Resources",
+            "Families and Communities"]
 EXPENSES = ["Repairs – buildings", "Equipment", "Professional fees", "Vehicle fuel", "Printing", "Catering"]
 MERCHANTS = [("Office Supplies", "5111"), ("Caterers", "5811"), ("Hardware Stores", "5251"),
              ("Book Stores", "5942"), ("Computer Software", "5734"), ("Parking Lots", "7523")]
@@ -58,8 +60,9 @@ def windows_1252(rng: random.Random) -> bytes:
               "Net Amount", "Cap/Rev", "Description"]
     payees = companies(rng, 11) + ["Ickworth Café Ltd"]
     rows = [[
-        "West Suffolk Council", rng.choice(SERVICES), rng.choice(EXPENSES), f"{day:%d/%m/%Y}", rng.choice(payees),
-        f"AP{40100 + n}", f"{rng.uniform(500, 9000):.2f}", rng.choice("RRRC"), f"{rng.choice(EXPENSES)} – August",
+        "West Suffolk Council", rng.choice(SERVICES), rng.choice(EXPENSES), f"{day:%d/%m/%Y}",
+        rng.choice(payees), f"AP{40100 + n}", f"{rng.uniform(500, 9000):.2f}", rng.choice("RRRC"),
+        f"{rng.choice(EXPENSES)} – August",
     ] for n, day in enumerate(days(rng, 30))]
     return csv_text([header, *rows]).encode("cp1252")
 
@@ -71,21 +74,22 @@ def purchase_cards(rng: random.Random) -> str:
     rows = []
     for n, day in enumerate(days(rng, 25)):
         category, code = rng.choice(MERCHANTS)
-        rows.append([f"PC-{7000 + n}", day.isoformat(), rng.choice(payees), category, code, rng.choice(SERVICES),
-                     rng.choice(EXPENSES), f"{rng.uniform(3, 400):.2f}"])
+        rows.append([f"PC-{7000 + n}", day.isoformat(), rng.choice(payees), category, code,
+                     rng.choice(SERVICES), rng.choice(EXPENSES), f"{rng.uniform(3, 400):.2f}"])
     return csv_text([header, *rows])
 
 
 def system_headings(rng: random.Random) -> bytes:
-    header = ["OrgNm(T)", "TrnNo(N)", "PayDt(D)", "Nstrg(T)", "SrvArea(T)", "ExpTyp(T)", "CapRev(T)", "Purp(T)",
-              "Amt(N)", "CoRegNo(T)", "Vat(N)"]
+    header = ["OrgNm(T)", "TrnNo(N)", "PayDt(D)", "Nstrg(T)", "SrvArea(T)", "ExpTyp(T)", "CapRev(T)",
+              "Purp(T)", "Amt(N)", "CoRegNo(T)", "Vat(N)"]
     payees = companies(rng, 10)
     numbers = {payee: rng.choice([str(rng.randrange(100000, 9999999)), ""]) for payee in payees}
     rows = []
     for n, day in enumerate(days(rng, 35)):
         payee = rng.choice(payees)
-        rows.append(["WEST SUFFOLK COUNCIL", 880000 + n, f"{day:%d/%m/%Y} 00:00:00", payee, rng.choice(SERVICES),
-                     rng.choice(EXPENSES), rng.choice(["REV", "REV", "CAP"]), rng.choice(EXPENSES),
+        rows.append(["WEST SUFFOLK COUNCIL", 880000 + n, f"{day:%d/%m/%Y} 00:00:00", payee,
+                     rng.choice(SERVICES), rng.choice(EXPENSES), rng.choice(["REV", "REV", "CAP"]),
+                     rng.choice(EXPENSES),
                      f"{rng.uniform(500, 20000):.2f}", numbers[payee], "0.00"])
     return csv_text([header, *rows], "\n").encode("utf-8")
 
@@ -128,19 +132,20 @@ def cover_sheet_workbook(rng: random.Random) -> bytes:
     cover.append(["Published under the Local Government Transparency Code 2015."])
     cover.append(["The register itself is on the sheet 'Contracts'."])
     sheet = workbook.create_sheet("Contracts")
-    sheet.append(["Reference", "Title", "Description", "Department", "Supplier", "Company No", "Postcode", "SME",
-                  "VCSE", "Total Value", "Annual Value", "Start", "End", "Route"])
+    sheet.append(["Reference", "Title", "Description", "Department", "Supplier", "Company No", "Postcode",
+                  "SME", "VCSE", "Total Value", "Annual Value", "Start", "End", "Route"])
     suppliers = companies(rng, 10)
     for n in range(22):
         start = dt.datetime(2023, 4, 1) + dt.timedelta(days=rng.randrange(500))
         years = rng.choice([1, 2, 3, 5])
         total = round(rng.uniform(6000, 400000), 2)
         work = rng.choice(["Grounds maintenance", "Boiler servicing", "Printing", "IT support", "Cleaning"])
-        sheet.append([f"WSC-C{300 + n}", f"{work} contract", f"{work} for council buildings",
-                      rng.choice(SERVICES), rng.choice(suppliers), rng.choice([rng.randrange(100000, 9999999), None]),
-                      f"IP{rng.randrange(1, 33)} {rng.randrange(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-                      f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}", rng.choice(["Y", "N"]), rng.choice(["Y", "N"]),
-                      total, round(total / years, 2), start, start + dt.timedelta(days=365 * years),
+        department, supplier = rng.choice(SERVICES), rng.choice(suppliers)
+        company = rng.choice([rng.randrange(100000, 9999999), None])  # a number: Excel dropped its leading 0
+        postcode = f"IP{rng.randrange(1, 33)} {rng.randrange(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}"
+        sheet.append([f"WSC-C{300 + n}", f"{work} contract", f"{work} for council buildings", department,
+                      supplier, company, postcode, rng.choice(["Y", "N"]), rng.choice(["Y", "N"]), total,
+                      round(total / years, 2), start, start + dt.timedelta(days=365 * years),
                       rng.choice(["Open tender", "Quotes", "Framework", "Waiver"])])
     workbook.create_sheet("Sheet3")  # empty, as Excel used to add
     buffer = io.BytesIO()
@@ -151,12 +156,13 @@ def cover_sheet_workbook(rng: random.Random) -> bytes:
 def same_bytes_every_time(xlsx: bytes) -> bytes:
     """The workbook zipped again with fixed times, so regenerating it changes nothing."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    stamp = f"{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}".encode()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "docProps/core.xml":  # created and modified: the time of saving
-                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", f"{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}".encode(), data)
-            target.writestr(zipfile.ZipInfo(item.filename, FIXED_TIME.timetuple()[:6]), data)
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, data)
+            new.writestr(zipfile.ZipInfo(item.filename, FIXED_TIME.timetuple()[:6]), data)
     return out.getvalue()
 
 
@@ -189,11 +195,12 @@ EXTRACTS = {  # file -> (asset id, table schema, mapping)
     "f-cover-sheet.xlsx": ("IAR-9007", "contracts", "f-cover-sheet.yaml"),
     "g-pounds-and-brackets.csv": ("IAR-9008", "purchase-card-transactions", "g-pounds-and-brackets.yaml"),
 }
-REGISTER_HEADER = (  # schemas/information-asset-register.json
-    "asset_id,title,description,service_area,information_asset_owner,source_system,extract_location,table_schema,"
-    "column_mapping,publication_status,personal_data,licence,update_frequency,spatial_coverage,"
-    "transparency_code_category,keywords,retention,last_reviewed,contact_email,period,data_provenance,theme"
-).split(",")
+REGISTER_HEADER = [  # schemas/information-asset-register.json
+    "asset_id", "title", "description", "service_area", "information_asset_owner", "source_system",
+    "extract_location", "table_schema", "column_mapping", "publication_status", "personal_data", "licence",
+    "update_frequency", "spatial_coverage", "transparency_code_category", "keywords", "retention",
+    "last_reviewed", "contact_email", "period", "data_provenance", "theme",
+]
 
 
 def build() -> dict[str, bytes]:
@@ -210,9 +217,10 @@ def build() -> dict[str, bytes]:
         "g-pounds-and-brackets.csv": pounds_and_brackets(rng),
     }
     register = [REGISTER_HEADER] + [[
-        asset_id, f"Synthetic real-shape extract {name}", f"SYNTHETIC test extract shaped like a real export ({name}).",
-        "Finance", "Head of Finance", "Test data", name, schema, mapping, "approved", "none", "", "monthly",
-        "E07000245", schema, "test", "", "2024-09-01", "transparency@westsuffolk.gov.uk", "2024-08", "synthetic", "GOVE",
+        asset_id, f"Synthetic real-shape extract {name}",
+        f"SYNTHETIC test extract shaped like a real export ({name}).", "Finance", "Head of Finance",
+        "Test data", name, schema, mapping, "approved", "none", "", "monthly", "E07000245", schema, "test",
+        "", "2024-09-01", "transparency@westsuffolk.gov.uk", "2024-08", "synthetic", "GOVE",
     ] for name, (asset_id, schema, mapping) in EXTRACTS.items()]
     files["register.csv"] = csv_text(register, "\n").encode("utf-8")
     return files
