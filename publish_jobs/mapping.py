@@ -44,7 +44,7 @@ SHAPES = {
     "unique_suffix": (list, "a list of fields"),
     "exclude_rows": (list, "a list of rules like {field: amount, below: 500}"),
     "redact": (list, "a list of rules like {field: beneficiary, when_column: Payee Type, in: [Individual]}"),
-    "allow_personal_data": (dict, "'values:' and 'patterns:' lists"),
+    "allow_personal_data": (object, ""),  # read as it always was (being replaced)
 }
 DEFAULT_MAPPING_KEYS = tuple(SHAPES)
 
@@ -108,7 +108,7 @@ def load_mapping(path: str | Path | None, schema: dict) -> Mapping:
         columns={str(k): str(v) for k, v in (raw.get("columns") or {}).items()},
         drop=[str(c) for c in raw.get("drop") or []],
         constants={str(k): _scalar(v) for k, v in (raw.get("constants") or {}).items()},
-        values={str(k): {_scalar(a): _scalar(b) for a, b in v.items()}
+        values={str(k): {_scalar(a): _scalar(b) for a, b in (v or {}).items()}
                 for k, v in (raw.get("values") or {}).items()},
         dates={str(k): [str(f) for f in v] if isinstance(v, list) else str(v)
                for k, v in (raw.get("dates") or {}).items()},
@@ -138,11 +138,12 @@ def _well_shaped(raw: dict, path: str, problems: list[Problem]) -> dict:
     kept = {}
     for key, value in raw.items():
         kinds, shape = SHAPES.get(key, (object, ""))
-        wrong = value is not None and (not isinstance(value, kinds) or isinstance(value, bool))
+        wrong = value is not None and kinds is not object and (not isinstance(value, kinds)
+                                                               or isinstance(value, bool))
         inner = {"values": dict, "exclude_rows": dict, "redact": dict, "combine": dict}.get(key)
         if not wrong and inner and value:
             items = value.values() if isinstance(value, dict) else value
-            wrong = not all(isinstance(item, inner) for item in items)
+            wrong = not all(isinstance(item, inner) or (key == "values" and item is None) for item in items)
         if not wrong and key == "combine" and value:
             wrong = not all(isinstance(rule.get("columns"), list) and set(rule) <= set(COMBINE_KEYS)
                             for rule in value.values())
