@@ -28,6 +28,7 @@ HERE = Path(__file__).parent
 SEED = 7
 LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters postcodes end with
 FIXED_TIME = dt.datetime(2024, 9, 1)
+STAMP = FIXED_TIME.timetuple()[:6]  # the workbook's zip entries carry this time
 PLACES = ["Lark Valley", "Brandon Heath", "Kennet", "Stour Vale", "Breckland", "Ickworth", "Risby",
           "Cavenham", "Glemsford", "Barrow Green", "Hundon", "Moulton"]
 TRADES = ["Builders", "Plumbing", "Grounds Maintenance", "Office Supplies", "Catering", "IT Services",
@@ -162,7 +163,7 @@ def same_bytes_every_time(xlsx: bytes) -> bytes:
             data = source.read(item)
             if item.filename == "docProps/core.xml":  # created and modified: the time of saving
                 data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, data)
-            new.writestr(zipfile.ZipInfo(item.filename, FIXED_TIME.timetuple()[:6]), data)
+            new.writestr(zipfile.ZipInfo(item.filename, STAMP), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
