@@ -202,7 +202,10 @@ def _check_settings(mapping: Mapping) -> list[Problem]:
         problems.append(_problem(message, mapping.path, column))
 
     given_by = {target: "columns" for target in mapping.columns.values()}
-    given_by.update({target: "constants" for target in mapping.constants})
+    for target in mapping.constants:
+        if target in given_by:
+            problem(f"'{target}' is given both by columns and by constants: keep one.", target)
+        given_by[target] = "constants"
     for target, rule in mapping.combine.items():
         if len(rule["columns"]) < 2:
             problem(f"combine: '{target}' needs two or more source columns under 'columns'.", target)
@@ -297,10 +300,12 @@ def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | No
     for column in table.header:
         if column in mapping.columns:
             sources[mapping.columns[column]] = column
-        elif column in mapping.combine and column not in mapping.drop and column not in combined:
+        elif column in {**mapping.combine, **mapping.constants} and column not in mapping.drop + combined:
+            setting = "combine builds" if column in mapping.combine else "constants gives"
             problems.append(_problem(
-                f"the extract column '{column}' has the name of a field that combine builds. List it under "
-                "'drop' or remove the combine rule.", mapping.path, column))
+                f"the extract column '{column}' has the name of a field that {setting}, so its values would "
+                f"be replaced. List it under 'drop', or remove the field from {setting.split()[0]}.",
+                mapping.path, column))
         elif column in fields and column not in mapping.drop:
             sources[column] = column
         elif column not in mapping.drop and column not in combined and not any(

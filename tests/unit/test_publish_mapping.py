@@ -484,6 +484,23 @@ def test_bad_settings_get_a_clear_message_not_a_crash(tmp_path, text, message):
     assert message in " ".join(p.message for p in caught.value.problems)
 
 
+def test_a_column_a_constant_would_overwrite_must_be_dropped(tmp_path):
+    rules = mapping.load_mapping(write(tmp_path, "m.yaml", RULES), SPEND)
+    source = SOURCE.replace("Cost Centre\n", "Cost Centre,service_area\n", 1).replace("X12\n", "X12,Parks\n")
+    with pytest.raises(AssetBlocked) as caught:
+        mapping.apply_mapping(extracts.read_table(str(write(tmp_path, "x.csv", source))), rules, SPEND)
+    [problem] = caught.value.problems
+    assert (problem.column, problem.message) == ("service_area", (
+        "Mapping m.yaml: the extract column 'service_area' has the name of a field that constants gives, so "
+        "its values would be replaced. List it under 'drop', or remove the field from constants."))
+
+
+def test_a_field_given_by_columns_and_constants_is_refused(tmp_path):
+    with pytest.raises(AssetBlocked, match="'amount' is given both by columns and by constants: keep one."):
+        mapping.load_mapping(write(tmp_path, "m.yaml", "columns: {Value: amount}\nconstants: {amount: 1}\n"),
+                             SPEND)
+
+
 def test_sheet_and_encoding_reach_the_reader(tmp_path):
     rules = mapping.load_mapping(write(tmp_path, "m.yaml", "sheet: 2\nencoding: cp1252\n"), SPEND)
     assert (rules.sheet, rules.encoding) == (2, "cp1252")
