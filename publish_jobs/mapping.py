@@ -1,24 +1,12 @@
 """Column mappings: configuration (one YAML file per asset) that turns an extract into a published table.
 
-Keys of a mapping file (all optional; target fields are the table schema's field names):
-
-    columns:   {source column: target field}        rename
-    drop:      [source column, ...]                  never published (internal codes, personal fields)
-    constants: {target field: value}                 e.g. organisation_name, organisation_code
-    values:    {target field: {source value: published value, "*": anything else}}
-    dates:     {target field: source date format}    e.g. "%d/%m/%Y"; published as YYYY-MM-DD
-    zero_pad:  {target field: width}                 digit-only values padded with leading zeros
-    blank_unless_matches: {target field: regex}      malformed optional values are left empty
-    unique_suffix: [target field, ...]               repeated values become X, X-2, X-3 (split payments)
-    exclude_rows: [{field: F, blank: true} | {field: F, below: N} | {field: F, in: [...]} |
-                   {field: F, invalid: true}]        rows left out (counted in the run report)
-    redact:    [{field: F, when_column: source column, in: [...], replacement: text}]
-
-Every source column must be renamed, match a target field by name, or be dropped: a new column in an
-extract stops the asset until someone decides whether it may be published.
+Every setting, with an example each and worked examples for real council exports: MAPPING.md, next to
+this file. Every source column must be renamed, combined, match a target field by name, or be dropped:
+a new column in an extract stops the asset until someone decides whether it may be published.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -26,18 +14,38 @@ from pathlib import Path
 
 import yaml
 
+from .cells import DEFAULT_SEPARATORS, NUMBER_SEPARATORS, plain_number
 from .extracts import Table
 from .problems import AssetBlocked, Problem
 
 REDACTED = "REDACTED – personal data"
 ANY_OTHER_VALUE = "*"
 NUMBER_TYPES = ("number", "integer")
-NUMBER_NOISE = re.compile(r"[£,\s]")
 EXCLUDE_TESTS = ("blank", "below", "in", "invalid")
-DEFAULT_MAPPING_KEYS = (
-    "description", "columns", "drop", "constants", "values", "dates", "zero_pad", "blank_unless_matches",
-    "unique_suffix", "exclude_rows", "redact",
-)
+COMBINE_KEYS = ("columns", "separator")
+DEFAULT_SEPARATOR = "-"  # between the parts of a combined key
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")  # a workbook's date and time
+UNNAMED = re.compile(r"column \d+")  # the label of a column without a heading (extracts.read_table)
+REFERENCE = "see publish_jobs/MAPPING.md"
+# setting -> the YAML shape of its value, and how to say it
+SHAPES = {
+    "description": (str, "text"),
+    "sheet": ((str, int), "a sheet name or number"),
+    "encoding": (str, "the name of an encoding, such as cp1252"),
+    "columns": (dict, "'source column: field' lines"),
+    "combine": (dict, "'field: {columns: [source column, source column], separator: \"-\"}' lines"),
+    "drop": (list, "a list of source columns, like [Cost Centre, Narrative]"),
+    "constants": (dict, "'field: value' lines"),
+    "values": (dict, "'field: {source value: published value}' lines"),
+    "dates": (dict, "'field: date format' lines, like expenditure_date: \"%d/%m/%Y\""),
+    "numbers": (dict, "'decimal: \",\"' and 'thousands: \".\"' lines"),
+    "zero_pad": (dict, "'field: width' lines"),
+    "blank_unless_matches": (dict, "'field: pattern' lines"),
+    "unique_suffix": (list, "a list of fields"),
+    "exclude_rows": (list, "a list of rules like {field: amount, below: 500}"),
+    "redact": (list, "a list of rules like {field: beneficiary, when_column: Payee Type, in: [Individual]}"),
+}
+DEFAULT_MAPPING_KEYS = tuple(SHAPES)
 # Values that look personal but are published on purpose are allowed by the data protection officer
 # on the portal, the one place both the portal and the publish jobs read; not in a mapping.
 MOVED_SETTINGS = {
@@ -54,12 +62,16 @@ class Mapping:
     drop: list[str] = field(default_factory=list)
     constants: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
-    dates: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, str | list[str]] = field(default_factory=dict)  # one format, or several tried in turn
     zero_pad: dict[str, int] = field(default_factory=dict)
     blank_unless_matches: dict[str, str] = field(default_factory=dict)
     unique_suffix: list[str] = field(default_factory=list)
     exclude_rows: list[dict] = field(default_factory=list)
     redact: list[dict] = field(default_factory=list)
+    combine: dict[str, dict] = field(default_factory=dict)  # field -> {"columns": [...], "separator": "-"}
+    numbers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SEPARATORS))
+    sheet: str | int | None = None  # passed to extracts.read_table
+    encoding: str | None = None  # passed to extracts.read_table
     path: str | None = None
 
 
@@ -92,27 +104,61 @@ def load_mapping(path: str | Path | None, schema: dict) -> Mapping:
         raise AssetBlocked(_problem("the file must be a set of 'key: value' settings.", path))
     problems = [
         _problem(f"'{key}' is no longer a mapping setting: {MOVED_SETTINGS[key]}", path) if key in MOVED_SETTINGS
-        else _problem(f"unknown setting '{key}'; the settings are: {', '.join(DEFAULT_MAPPING_KEYS)}.", path)
+        else _problem(f"unknown setting '{key}'; the settings are: {', '.join(DEFAULT_MAPPING_KEYS)} "
+                      f"({REFERENCE}).", path)
         for key in raw if key not in DEFAULT_MAPPING_KEYS
     ]
+    raw = _well_shaped(raw, path, problems)
     mapping = Mapping(
         columns={str(k): str(v) for k, v in (raw.get("columns") or {}).items()},
         drop=[str(c) for c in raw.get("drop") or []],
         constants={str(k): _scalar(v) for k, v in (raw.get("constants") or {}).items()},
         values={str(k): {_scalar(a): _scalar(b) for a, b in (v or {}).items()}
                 for k, v in (raw.get("values") or {}).items()},
-        dates={str(k): str(v) for k, v in (raw.get("dates") or {}).items()},
-        zero_pad={str(k): int(v) for k, v in (raw.get("zero_pad") or {}).items()},
+        dates={str(k): [str(f) for f in v] if isinstance(v, list) else str(v)
+               for k, v in (raw.get("dates") or {}).items()},
+        zero_pad={str(k): v for k, v in (raw.get("zero_pad") or {}).items()},
         blank_unless_matches={str(k): str(v) for k, v in (raw.get("blank_unless_matches") or {}).items()},
         unique_suffix=[str(f) for f in raw.get("unique_suffix") or []],
         exclude_rows=list(raw.get("exclude_rows") or []),
         redact=list(raw.get("redact") or []),
+        combine={str(k): {"columns": [str(c) for c in v["columns"]],
+                          "separator": _scalar(v.get("separator", DEFAULT_SEPARATOR))}
+                 for k, v in (raw.get("combine") or {}).items()},
+        numbers={**DEFAULT_SEPARATORS, **{str(k): _scalar(v) for k, v in (raw.get("numbers") or {}).items()}},
+        sheet=raw.get("sheet"),
+        encoding=raw.get("encoding"),
         path=path,
     )
-    problems += _check_targets(mapping, schema)
+    problems += _check_targets(mapping, schema) + _check_settings(mapping)
     if problems:
         raise AssetBlocked(problems)
     return mapping
+
+
+def _well_shaped(raw: dict, path: str, problems: list[Problem]) -> dict:
+    """The settings whose values have the right shape; a problem for each of the others."""
+    kept = {}
+    for key, value in raw.items():
+        kinds, shape = SHAPES.get(key, (object, ""))
+        wrong = value is not None and kinds is not object and (not isinstance(value, kinds)
+                                                               or isinstance(value, bool))
+        inner = {"values": dict, "exclude_rows": dict, "redact": dict, "combine": dict}.get(key)
+        if not wrong and inner and value:
+            items = value.values() if isinstance(value, dict) else value
+            wrong = not all(isinstance(item, inner) or (key == "values" and item is None) for item in items)
+        if not wrong and key == "combine" and value:
+            wrong = not all(isinstance(rule.get("columns"), list) and set(rule) <= set(COMBINE_KEYS)
+                            for rule in value.values())
+        if not wrong and key == "dates" and value:
+            wrong = not all(isinstance(v, (str, list)) for v in value.values())
+        if not wrong and key == "zero_pad" and value:
+            wrong = not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value.values())
+        if wrong:
+            problems.append(_problem(f"'{key}' must be {shape} ({REFERENCE}).", path))
+        else:
+            kept[key] = value
+    return kept
 
 
 def _scalar(value) -> str:
@@ -125,22 +171,23 @@ def _scalar(value) -> str:
 def _check_targets(mapping: Mapping, schema: dict) -> list[Problem]:
     known = [f["name"] for f in schema["fields"]]
     used = [("columns", t) for t in mapping.columns.values()]
-    for setting in ("constants", "values", "dates", "zero_pad", "blank_unless_matches"):
+    for setting in ("constants", "values", "dates", "zero_pad", "blank_unless_matches", "combine"):
         used += [(setting, t) for t in getattr(mapping, setting)]
     used += [("unique_suffix", t) for t in mapping.unique_suffix]
-    used += [("exclude_rows", rule.get("field")) for rule in mapping.exclude_rows]
-    used += [("redact", rule.get("field")) for rule in mapping.redact]
+    used += [("exclude_rows", rule["field"]) for rule in mapping.exclude_rows if "field" in rule]
+    used += [("redact", rule["field"]) for rule in mapping.redact if "field" in rule]
     problems = [
         _problem(f"'{target}' (in {setting}) is not a field of the table schema {schema['name']}; "
                  f"its fields are: {', '.join(known)}.", mapping.path, target)
         for setting, target in used if target not in known
     ]
     for rule in mapping.redact:
-        if not rule.get("when_column") or not rule.get("in"):
+        if not rule.get("field") or not rule.get("when_column") or not rule.get("in"):
             problems.append(_problem("each redact rule needs 'field', 'when_column' and 'in'.", mapping.path))
     for rule in mapping.exclude_rows:
-        if not set(EXCLUDE_TESTS) & set(rule):
-            problems.append(_problem(f"each exclude_rows rule needs one of: {', '.join(EXCLUDE_TESTS)}.",
+        if not rule.get("field") or not set(EXCLUDE_TESTS) & set(rule):
+            tests = ", ".join(EXCLUDE_TESTS)
+            problems.append(_problem(f"each exclude_rows rule needs 'field' and one of: {tests}.",
                                      mapping.path))
     for target, pattern in mapping.blank_unless_matches.items():
         try:
@@ -150,21 +197,84 @@ def _check_targets(mapping: Mapping, schema: dict) -> list[Problem]:
     return problems
 
 
+def _check_settings(mapping: Mapping) -> list[Problem]:
+    """The settings real exports need (combine, numbers, dates, sheet, encoding) make sense."""
+    problems = []
+
+    def problem(message, column=None):
+        problems.append(_problem(message, mapping.path, column))
+
+    given_by = {target: "columns" for target in mapping.columns.values()}
+    for target in mapping.constants:
+        if target in given_by:
+            problem(f"'{target}' is given both by columns and by constants: keep one.", target)
+        given_by[target] = "constants"
+    for target, rule in mapping.combine.items():
+        if len(rule["columns"]) < 2:
+            problem(f"combine: '{target}' needs two or more source columns under 'columns'.", target)
+        if target in given_by:
+            problem(f"'{target}' is given both by combine and by {given_by[target]}: keep one.", target)
+        for column in rule["columns"]:
+            if column in mapping.drop:
+                problem(f"the column '{column}' is listed under drop but combine publishes it in '{target}': "
+                        "keep one.", column)
+    for column in mapping.columns:
+        if column in mapping.drop:
+            problem(f"the column '{column}' is listed under drop but columns publishes it: keep one.", column)
+    for key, value in mapping.numbers.items():
+        if key not in NUMBER_SEPARATORS:
+            problem(f"numbers: unknown setting '{key}'; the settings are: decimal, thousands.")
+        elif value not in NUMBER_SEPARATORS[key]:
+            allowed = ", ".join(f'"{v}"' for v in NUMBER_SEPARATORS[key])
+            problem(f"numbers: {key} must be one of {allowed} (\"\" for none), not \"{value}\".")
+    if mapping.numbers.get("decimal") == mapping.numbers.get("thousands"):
+        problem("numbers: the decimal and thousands separators must differ.")
+    for target, formats in mapping.dates.items():
+        for pattern in formats if isinstance(formats, list) else [formats]:
+            if not _date_format_works(pattern):
+                problem(f"dates: '{pattern}' is not a date format. Write it with % codes: \"%d/%m/%Y\" for "
+                        "24/06/2020, \"%d/%m/%Y %H:%M:%S\" for 24/06/2020 00:00:00, \"%d-%b-%y\" for "
+                        "24-Jun-20.", target)
+    if isinstance(mapping.sheet, int) and mapping.sheet < 1:
+        problem(f"sheet: numbers count from 1 (the first sheet), not {mapping.sheet}.")
+    if mapping.encoding is not None:
+        try:
+            codecs.lookup(mapping.encoding)
+        except LookupError:
+            problem(f"encoding: '{mapping.encoding}' is not an encoding name the publish jobs know; "
+                    "common ones are utf-8, cp1252 (Windows-1252) and latin-1.")
+    return problems
+
+
+def _date_format_works(pattern: str) -> bool:
+    """A format with a day, a month and a year that reads back a date it wrote."""
+    sample = dt.datetime(2024, 12, 31, 13, 45, 59)
+    if not all(re.search(codes, pattern) for codes in ("%d", "%[mbB]", "%[Yy]")):
+        return False
+    try:
+        return dt.datetime.strptime(sample.strftime(pattern), pattern).date() == sample.date()
+    except ValueError:
+        return False
+
+
 def apply_mapping(table: Table, mapping: Mapping, schema: dict) -> MappedTable:
     """The extract as the schema's columns, in the schema's order, with every rule applied."""
     fields = {f["name"]: f for f in schema["fields"]}
     sources = _sources(table, mapping, fields)
     index = {label: position for position, label in enumerate(table.header)}
-    out = MappedTable(header=list(fields), rows=[], source_rows=[])
+    out = MappedTable(header=list(fields), rows=[], source_rows=[], notes=list(table.notes))
     excluded = 0
-    for number, cells in enumerate(table.rows, start=2):
+    for number, cells in zip(table.row_numbers, table.rows):
         row = {name: cells[index[source]] if source else "" for name, source in sources.items()}
+        for target, rule in mapping.combine.items():
+            parts = (cells[index[column]].strip() for column in rule["columns"])
+            row[target] = rule["separator"].join(part for part in parts if part)
         row.update(mapping.constants)
         for rule in mapping.redact:
             if cells[index[rule["when_column"]]] in [_scalar(v) for v in rule["in"]]:
                 row[rule["field"]] = rule.get("replacement", REDACTED)
         for name, spec in fields.items():
-            row[name] = _convert(row[name], name, spec, mapping, number)
+            row[name] = _convert(row[name], name, spec, mapping)
         if any(_excluded(row[rule["field"]], rule, fields[rule["field"]]) for rule in mapping.exclude_rows):
             excluded += 1
             continue
@@ -178,10 +288,12 @@ def apply_mapping(table: Table, mapping: Mapping, schema: dict) -> MappedTable:
 
 
 def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | None]:
-    """Target field -> source column (None when it comes from a constant or is absent)."""
+    """Target field -> source column (None when it comes from a constant, a combination or is absent)."""
     header = set(table.header)
     problems = []
-    referenced = list(mapping.columns) + mapping.drop + [rule["when_column"] for rule in mapping.redact]
+    combined = [column for rule in mapping.combine.values() for column in rule["columns"]]
+    dropped = [column for column in mapping.drop if not UNNAMED.fullmatch(column)]  # "column 11" may be empty
+    referenced = list(mapping.columns) + combined + [rule["when_column"] for rule in mapping.redact] + dropped
     for column in dict.fromkeys(referenced):
         if column not in header:
             problems.append(_problem(
@@ -191,14 +303,20 @@ def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | No
     for column in table.header:
         if column in mapping.columns:
             sources[mapping.columns[column]] = column
+        elif column in {**mapping.combine, **mapping.constants} and column not in mapping.drop + combined:
+            setting = "combine builds" if column in mapping.combine else "constants gives"
+            problems.append(_problem(
+                f"the extract column '{column}' has the name of a field that {setting}, so its values would "
+                f"be replaced. List it under 'drop', or remove the field from {setting.split()[0]}.",
+                mapping.path, column))
         elif column in fields and column not in mapping.drop:
             sources[column] = column
-        elif column not in mapping.drop and not any(r["when_column"] == column for r in mapping.redact):
-            problems.append(_problem(
-                f"the extract column '{column}' is neither mapped to a schema field nor listed under 'drop'. "
-                "Decide whether it may be published and add it to the mapping.", mapping.path, column))
+        elif column not in mapping.drop and column not in combined and not any(
+                r["when_column"] == column for r in mapping.redact):
+            problems.append(_unmapped(table, column, mapping))
     for name, spec in fields.items():
-        if sources[name] is None and name not in mapping.constants and spec.get("constraints", {}).get("required"):
+        if sources[name] is None and name not in mapping.constants and name not in mapping.combine \
+                and spec.get("constraints", {}).get("required"):
             problems.append(_problem(
                 f"nothing provides the required field '{name}': map a column to it or give a constant.",
                 mapping.path, name))
@@ -207,22 +325,56 @@ def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | No
     return sources
 
 
-def _convert(value: str, name: str, spec: dict, mapping: Mapping, row_number: int) -> str:
+def _unmapped(table: Table, column: str, mapping: Mapping) -> Problem:
+    """A source column the mapping does not mention: nobody has decided whether it may be published."""
+    if column in table.unnamed:
+        position = table.header.index(column)
+        filled = [number for number, cells in zip(table.row_numbers, table.rows) if cells[position]]
+        return _problem(
+            f"the extract's {column} has no heading, but {_rows_hold(len(filled))} a value there (the first "
+            f"is row {filled[0]}). Give it a heading in the extract, or say in the mapping what it is: map "
+            f"it under 'columns' (\"{column}\": field) or list it under 'drop' as \"{column}\".",
+            mapping.path, column)
+    if column in table.repeated:
+        heading = column.rsplit(" (column ", 1)[0]
+        return _problem(
+            f"the extract has more than one column headed '{heading}'; this one is '{column}'. Rename it in "
+            f"the extract, or map it under 'columns' or list it under 'drop' as \"{column}\".",
+            mapping.path, column)
+    return _problem(
+        f"the extract column '{column}' is neither mapped to a schema field nor listed under 'drop'. "
+        "Decide whether it may be published and add it to the mapping.", mapping.path, column)
+
+
+def _rows_hold(count: int) -> str:
+    return "1 row holds" if count == 1 else f"{count:,} rows hold"
+
+
+def _convert(value: str, name: str, spec: dict, mapping: Mapping) -> str:
     value = value.strip()
     if name in mapping.values:
         table = mapping.values[name]
         value = table.get(value, table.get(ANY_OTHER_VALUE, value))
     if value and name in mapping.dates:
-        try:
-            value = dt.datetime.strptime(value, mapping.dates[name]).date().isoformat()
-        except ValueError:
-            pass  # left as it is: validation reports the cell with its row and column
+        value = _iso_date(value, mapping.dates[name])
+    if value and spec.get("type") == "date" and ISO_DATE_TIME.fullmatch(value):
+        value = value[:10]  # a workbook date-and-time cell; the table holds the date
     if value and spec.get("type") in NUMBER_TYPES:
-        value = NUMBER_NOISE.sub("", value)
+        value = plain_number(value, **mapping.numbers) or value  # not a number: validation reports it
     if value.isdigit() and name in mapping.zero_pad:
         value = value.zfill(mapping.zero_pad[name])
     if value and name in mapping.blank_unless_matches and not re.fullmatch(mapping.blank_unless_matches[name], value):
         value = ""
+    return value
+
+
+def _iso_date(value: str, formats: str | list[str]) -> str:
+    """YYYY-MM-DD from the first format that reads the value; else the value as it is, for validation."""
+    for pattern in formats if isinstance(formats, list) else [formats]:
+        try:
+            return dt.datetime.strptime(value, pattern).date().isoformat()
+        except ValueError:
+            continue
     return value
 
 

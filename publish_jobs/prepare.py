@@ -68,7 +68,7 @@ def prepare(asset: Asset, extracts_root: Path, allow: AllowList) -> PreparedTabl
     mapping_path = asset.register_dir / asset.column_mapping if asset.column_mapping else None
     rules = mapping.load_mapping(mapping_path, schema)
     source = extracts.locate(asset.extract_location, extracts_root)
-    table = mapping.apply_mapping(extracts.read_table(source), rules, schema)
+    table = mapping.apply_mapping(extracts.read_table(source, rules.sheet, rules.encoding), rules, schema)
 
     data = to_csv(table.header, table.rows)
     with tempfile.TemporaryDirectory(prefix="westsuffolk-publish-") as folder:
