@@ -2,6 +2,7 @@
 the public-visibility rule, background validation and auth."""
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -254,3 +255,55 @@ class TestValidationAuth:
         with pytest.raises(tk.NotAuthorized):
             helpers.call_action("westsuffolk_resource_validation_show", context={"user": "", "ignore_auth": False},
                                 id=resource["id"])
+
+
+SHAPES = REPO / "tests" / "data" / "real-shapes"
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "reset_storages")
+class TestAdviceForWholeColumns:
+    @pytest.mark.parametrize("filename, schema, expected", [
+        ("a-windows-1252-crlf.csv", SPEND, 'Column 5 is headed "Supplier", which looks like "beneficiary"'),
+        ("b-utf8-bom.csv", "purchase-card-transactions@1.0.0", "looks like"),
+        ("c-system-headings.csv", SPEND, 'Column 4 is headed "Nstrg(T)", which is not one of this table'),
+        ("d-split-key.csv", SPEND, 'Column 1 is headed "Document Number", which looks like "transaction_number"'),
+        ("e-unnamed-11th-column.csv", SPEND, 'Column 5 is headed "Payee", which looks like "beneficiary"'),
+        ("f-cover-sheet.xlsx", "contracts@1.0.0", 'The workbook has 2 sheets with data: "About", "Contracts"'),
+        ("g-pounds-and-brackets.csv", "purchase-card-transactions@1.0.0", "looks like"),
+    ])
+    def test_real_file_shapes_uploaded_raw_are_refused_with_advice(self, create_with_upload, officer_and_dataset,
+                                                                   filename, schema, expected):
+        officer, dataset = officer_and_dataset
+        with pytest.raises(tk.ValidationError) as refused:
+            _upload(create_with_upload, dataset, officer, (SHAPES / filename).read_bytes(), filename, schema)
+        lines = refused.value.error_dict["upload"]
+        assert any(expected in line for line in lines), lines
+        assert "Nothing was saved" in lines[0]
+        headings_lines = [line for line in lines if line.startswith("The column headings should be")]
+        assert len(headings_lines) <= 1  # the expected headings are listed once, not in every message
+        assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
+
+    def test_whole_columns_of_dates_and_amounts_are_said_once_with_the_fix(self, create_with_upload,
+                                                                         officer_and_dataset):
+        import csv as csv_module
+
+        rows = list(csv_module.reader(io.StringIO(example("spend-over-500", "valid").decode("utf-8"))))
+        date, amount = rows[0].index("expenditure_date"), rows[0].index("amount")
+        for row in rows[1:]:
+            year, month, day = row[date].split("-")
+            row[date] = f"{day}/{month}/{year}"
+            row[amount] = f"£{float(row[amount]):,.2f}"
+        buffer = io.StringIO()
+        csv_module.writer(buffer, lineterminator="\n").writerows(rows)
+        officer, dataset = officer_and_dataset
+        with pytest.raises(tk.ValidationError) as refused:
+            _upload(create_with_upload, dataset, officer, buffer.getvalue().encode("utf-8"), "spend.csv")
+        lines = refused.value.error_dict["upload"]
+        count = len(rows) - 1
+        [dates] = [line for line in lines if line.startswith(f'{count} values in column "expenditure_date"')]
+        assert "look like day/month/year" in dates and "save them as YYYY-MM-DD" in dates
+        [amounts] = [line for line in lines if line.startswith(f'{count} values in column "amount"')]
+        assert "no £ sign, no thousands separators" in amounts
+        assert "The first problems, row by row:" in lines
+        assert not any(", " in line and line.endswith("., Row") for line in lines)  # one message per line

@@ -38,3 +38,33 @@ def test_two_runs_cannot_overlap(tmp_path, capsys):
                      "--lock-file", str(lock)])
     assert code == EXIT_STOPPED
     assert "already in progress (process 4242)" in capsys.readouterr().err
+
+
+def test_the_cli_counts_what_the_json_report_holds(tmp_path):
+    import io
+    import json
+
+    from rich.console import Console
+
+    from publish_jobs import report
+    from publish_jobs.problems import Problem
+    from publish_jobs.publisher import FAILED, AssetResult
+
+    problems = [Problem(f"problem {n}", row=n) for n in range(23)]
+    result = AssetResult(asset_id="IAR-0001", outcome=FAILED, message="Not published.", problems=problems)
+    out = io.StringIO()
+    report.print_results(Console(file=out, width=200), [result])
+    assert "…18 more in the JSON report" in out.getvalue()
+    path = tmp_path / "run.json"
+    report.write_json(report.run_report("run", "r.xlsx", None, __import__("datetime").datetime.now(), [], [result]),
+                      path)
+    assert len(json.loads(path.read_text())["assets"][0]["problems"]) == 23
+
+
+def test_an_upload_refused_by_the_portal_reads_one_problem_per_line():
+    from publish_jobs.portal import _flatten
+
+    text = _flatten({"upload": ["The file does not follow the table schema. Nothing was saved.",
+                                'Row 3, column "amount": "x" is not a number.'], "__type": "Validation Error"})
+    assert text == ('upload: The file does not follow the table schema. Nothing was saved.\n'
+                    '  • Row 3, column "amount": "x" is not a number.')

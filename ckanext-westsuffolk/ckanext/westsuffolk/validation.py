@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import frictionless
-from frictionless import Error, FrictionlessException, Schema
+from frictionless import Dialect, Error, FrictionlessException, Schema
 from frictionless.resources import TableResource
 
 from . import file_scan
@@ -448,7 +448,10 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: _Repor
     fields = {f.name: f for f in schema.fields}
     report.fields = fields
     options = {"encoding": facts.encoding} if facts.encoding else {}
-    resource = TableResource(data=stream, scheme="stream", format=facts.format, schema=reading, **options)
+    # The headings are always the first row: frictionless would otherwise guess a later, wider row
+    # when cells run past the last heading (an unnamed column), and misreport every heading.
+    resource = TableResource(data=stream, scheme="stream", format=facts.format, schema=reading,
+                             dialect=Dialect(header_rows=[_HEADER_ROW]), **options)
     try:
         resource.open()
     except FrictionlessException as exc:

@@ -17,6 +17,7 @@ import attrs
 from frictionless import Check, errors
 
 from . import personal_data
+from .validation_messages import row_list
 from .validation_seen import SeenValues
 
 if TYPE_CHECKING:
@@ -158,11 +159,11 @@ class threshold_note(Check):
         for name, limit in self.__limits:
             count = self.__counts[name]
             if count:
-                rows = ", ".join(map(str, self.__below[name]))
+                rows = row_list(self.__below[name], len(self.__below[name]))
                 self.warnings.append(
                     f'{count:,} row{"s have" if count != 1 else " has"} a value under {limit:,} in column "{name}" '
-                    f"(for example row{'s' if len(self.__below[name]) > 1 else ''} {rows}). This table is "
-                    f'"{self.title}": check that the file holds only what the title says.')
+                    f'(for example {rows}). This table is "{self.title}": check that the file holds only what '
+                    "the title says.")
         yield from []
 
 

@@ -134,7 +134,7 @@ WORDING: Dict[str, Wording] = {
     "column-order": Wording(
         "Columns in the wrong order",
         "The columns are not in the order of the table schema.",
-        "Move the columns into this order: {detail}.",
+        "Put the columns in the order of the schema's headings (listed once with these problems).",
     ),
     "blank-label": Wording(
         "Blank column heading",
