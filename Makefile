@@ -8,6 +8,7 @@ help:
 	@echo "make test    install everything, start the services and run the whole pytest suite"
 	@echo "make stop    stop every service;  make status  show what is running"
 	@echo "make bench   run the benchmarks in bench/ (needs the portal running)"
+	@echo "make lint    ruff over the whole repository (rules in pyproject.toml)"
 
 install:
 	@$(S)/install.sh
@@ -30,8 +31,11 @@ stop:
 status:
 	@$(S)/services.sh status
 
+lint: install
+	@.venv/bin/ruff check .
+
 bench:
 	@.venv/bin/python bench/validate.py
 	@.venv/bin/python bench/publish.py
 
-.PHONY: help install run test stop status bench
+.PHONY: help install run test lint stop status bench

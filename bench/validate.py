@@ -1,4 +1,4 @@
-"""Benchmark: ckanext.westsuffolk.validation vs plain frictionless.validate.
+"""Benchmark: westsuffolk_core.validation vs plain frictionless.validate.
 
 Run on demand (not a test):  .venv/bin/python bench/validate.py [--sizes 100000 1000000]
 
@@ -26,16 +26,6 @@ DEFAULT_SIZES = (100_000, 1_000_000)
 MEMORY_GOAL = 1.2
 VALIDATORS = ("westsuffolk", "westsuffolk-portal", "frictionless")  # -portal: + personal-data scan
 
-# Used only if the real schema is missing from the registry.
-FALLBACK_SCHEMA = {
-    "fields": [
-        {"name": "transaction_number", "type": "string", "constraints": {"required": True, "unique": True}},
-        {"name": "expenditure_date", "type": "date", "constraints": {"required": True}},
-        {"name": "beneficiary", "type": "string", "constraints": {"required": True}},
-        {"name": "amount", "type": "number", "constraints": {"required": True}},
-    ],
-    "primaryKey": ["transaction_number"],
-}
 _SAMPLE = {
     "organisation_name": lambda n, r: "West Suffolk Council",
     "organisation_code": lambda n, r: "E07000245",
@@ -54,14 +44,10 @@ _SAMPLE = {
 
 
 def load_schema() -> tuple[dict, str]:
-    """The real schema descriptor if the registry has it, else the fallback."""
-    try:
-        from ckanext.westsuffolk import table_schemas
+    """The published schema's descriptor and reference, from the registry."""
+    from westsuffolk_core import table_schemas
 
-        return table_schemas.get_descriptor(SCHEMA_NAME), table_schemas.latest_ref(SCHEMA_NAME)
-    except Exception as exc:  # the registry is not there yet: say so and carry on
-        print(f"(real schema unavailable: {exc}; using a fallback schema)")
-        return FALLBACK_SCHEMA, "fallback"
+    return table_schemas.get_descriptor(SCHEMA_NAME), table_schemas.latest_ref(SCHEMA_NAME)
 
 
 def generate(path: Path, rows: int, descriptor: dict) -> None:
@@ -78,8 +64,8 @@ def measure(validator: str, path: str, schema_path: str) -> dict:
     """One validation in this (fresh) process."""
     descriptor = json.loads(Path(schema_path).read_text())
     if validator.startswith("westsuffolk"):
-        from ckanext.westsuffolk.personal_data import AllowList
-        from ckanext.westsuffolk.validation import validate_table
+        from westsuffolk_core.personal_data import AllowList
+        from westsuffolk_core.validation import validate_table
 
         allow = AllowList() if validator == "westsuffolk-portal" else None
         start = time.perf_counter()
@@ -118,7 +104,8 @@ def main() -> None:
         schema_path = Path(tmp) / "schema.json"
         schema_path.write_text(json.dumps(descriptor))
         print(f"schema: {ref}   python {sys.version.split()[0]}")
-        print(f"{'rows':>10} {'MB':>7} {'validator':>18} {'valid':>6} {'seconds':>8} {'rows/s':>9} {'peak RSS MiB':>13}")
+        print(f"{'rows':>10} {'MB':>7} {'validator':>18} {'valid':>6} {'seconds':>8} {'rows/s':>9} "
+              f"{'peak RSS MiB':>13}")
         for size in args.sizes:
             path = Path(tmp) / f"spend-{size}.csv"
             generate(path, size, descriptor)
@@ -126,7 +113,7 @@ def main() -> None:
             for validator in VALIDATORS:
                 got = results[validator, size] = run_fresh(validator, path, schema_path)
                 assert got["rows"] == size, got
-                print(f"{size:>10} {megabytes:>7.1f} {validator:>18} {str(got['valid']):>6} {got['seconds']:>8.1f}"
+                print(f"{size:>10} {megabytes:>7.1f} {validator:>18} {got['valid']!s:>6} {got['seconds']:>8.1f}"
                       f" {size / got['seconds']:>9.0f} {got['peak_rss_mib']:>13.1f}")
             path.unlink()
 

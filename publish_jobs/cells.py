@@ -1,28 +1,9 @@
-"""Spreadsheet and CSV cells as the text the publish jobs work with."""
+"""Numbers as real exports write them (£ signs, separators, bracketed negatives), as plain numbers.
+(Cells as text: westsuffolk_core.spreadsheets.cell_text.)"""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
-
-EXCEL_DIGITS = 15  # Excel keeps 15 significant digits: 0.1 + 0.2 is shown, and meant, as 0.3
-
-
-def cell_text(value) -> str:
-    """openpyxl/csv cell -> text: dates as ISO, numbers as Excel shows them (no '.0'), None as ''."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        text = f"{value:.{EXCEL_DIGITS}g}"
-        return text if "e" not in text else repr(value)
-    return str(value)
-
 
 CURRENCY_AND_SPACE = re.compile(r"[£$€\s]")  # \s covers the no-break spaces spreadsheets put in amounts
 MINUS_SIGNS = ("\u2212", "\u2013")  # the minus sign and the en dash, pasted from documents

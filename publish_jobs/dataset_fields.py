@@ -4,9 +4,12 @@ from __future__ import annotations
 import json
 import re
 
+from westsuffolk_core.dataset_fields import ASSET_ID_FIELD
+from westsuffolk_core.schema_urls import SCHEMA_TYPE, schema_url
+
 from .prepare import PreparedTable
 from .register import Asset
-from .settings import ASSET_ID_FIELD, SCHEMA_TYPE, SCHEMA_URL_PATH, SYNTHETIC_NOTE
+from .settings import SYNTHETIC_NOTE
 
 NAME_MAX = 100  # CKAN's limit for URL names
 RESOURCE_FORMAT = "CSV"
@@ -55,7 +58,7 @@ def dataset_fields(asset: Asset, table: PreparedTable, portal_url: str,
         "personal_data": asset.personal_data,
         "tag_string": ",".join(asset.keyword_list),
         "data_provenance": asset.data_provenance,
-        "schema_url": portal_url.rstrip("/") + SCHEMA_URL_PATH.format(name=name, version=version),
+        "schema_url": schema_url(portal_url, name, version),
         "schema_type": SCHEMA_TYPE,
     }
 

@@ -1,9 +1,10 @@
 """Load a published table into the portal's DataStore: typed columns, primary key, chunked upserts."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from .portal import NotOnPortal
 
@@ -50,10 +51,8 @@ def load(write: Callable, resource_id: str, schema: dict, csv_bytes: bytes, chun
     existing = _keys(read, resource_id, primary_key) if in_place else set()
     if not in_place:
         if replace:
-            try:
+            with contextlib.suppress(NotOnPortal):  # no table yet (an earlier run stopped before creating it)
                 write("datastore_delete", resource_id=resource_id, force=True)
-            except NotOnPortal:
-                pass  # no table yet (e.g. an earlier run stopped before creating it)
         write("datastore_create", resource_id=resource_id, fields=fields, primary_key=primary_key, force=True)
     method = "upsert" if primary_key else "insert"
     rows = records(csv_bytes)

@@ -11,9 +11,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ckanext.westsuffolk.validation_source import DOUBLE_ENCODED_BOM, FALLBACK_ENCODINGS
+from westsuffolk_core.spreadsheets import cell_text, sheet_has_content
+from westsuffolk_core.validation.source import DOUBLE_ENCODED_BOM, FALLBACK_ENCODINGS
 
-from .cells import cell_text
 from .problems import AssetBlocked, Problem
 from .settings import REQUEST_TIMEOUT_SECONDS
 
@@ -179,7 +179,7 @@ def _xlsx_rows(data: bytes, stated: str | int | None) -> tuple[list[list], list[
         sheets = workbook.worksheets
         for sheet in sheets:
             sheet.reset_dimensions()  # some exporters write a wrong size; read every cell there is
-        filled = [sheet for sheet in sheets if _has_content(sheet)]
+        filled = [sheet for sheet in sheets if sheet_has_content(sheet)]
         if stated is not None:
             sheet = _stated_sheet(sheets, filled, stated)
             if sheet not in filled:
@@ -202,10 +202,6 @@ def _xlsx_rows(data: bytes, stated: str | int | None) -> tuple[list[list], list[
         return [list(row) for row in sheet.iter_rows(values_only=True)], notes
     finally:
         workbook.close()
-
-
-def _has_content(sheet) -> bool:
-    return any(cell_text(value).strip() for row in sheet.iter_rows(values_only=True) for value in row)
 
 
 def _sheet_list(sheets) -> str:

@@ -12,7 +12,7 @@ from .problems import RunStopped
 @contextmanager
 def run_lock(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")
+    handle = open(path, "a+")  # noqa: SIM115 -- held open, and locked, for the whole run
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -204,7 +204,7 @@ def _check_settings(mapping: Mapping) -> list[Problem]:
     def problem(message, column=None):
         problems.append(_problem(message, mapping.path, column))
 
-    given_by = {target: "columns" for target in mapping.columns.values()}
+    given_by = dict.fromkeys(mapping.columns.values(), "columns")
     for target in mapping.constants:
         if target in given_by:
             problem(f"'{target}' is given both by columns and by constants: keep one.", target)
@@ -264,7 +264,7 @@ def apply_mapping(table: Table, mapping: Mapping, schema: dict) -> MappedTable:
     index = {label: position for position, label in enumerate(table.header)}
     out = MappedTable(header=list(fields), rows=[], source_rows=[], notes=list(table.notes))
     excluded = 0
-    for number, cells in zip(table.row_numbers, table.rows):
+    for number, cells in zip(table.row_numbers, table.rows, strict=False):
         row = {name: cells[index[source]] if source else "" for name, source in sources.items()}
         for target, rule in mapping.combine.items():
             parts = (cells[index[column]].strip() for column in rule["columns"])
@@ -299,7 +299,7 @@ def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | No
             problems.append(_problem(
                 f"the extract has no column '{column}'. Its columns are: {', '.join(table.header)}.",
                 mapping.path, column))
-    sources: dict[str, str | None] = {name: None for name in fields}
+    sources: dict[str, str | None] = dict.fromkeys(fields)
     for column in table.header:
         if column in mapping.columns:
             sources[mapping.columns[column]] = column
@@ -307,7 +307,7 @@ def _sources(table: Table, mapping: Mapping, fields: dict) -> dict[str, str | No
             setting = "combine builds" if column in mapping.combine else "constants gives"
             problems.append(_problem(
                 f"the extract column '{column}' has the name of a field that {setting}, so its values would "
-                f"be replaced. List it under 'drop', or remove the field from {setting.split()[0]}.",
+                f"be replaced. List it under 'drop', or remove the field from {setting.split(maxsplit=1)[0]}.",
                 mapping.path, column))
         elif column in fields and column not in mapping.drop:
             sources[column] = column
@@ -329,7 +329,7 @@ def _unmapped(table: Table, column: str, mapping: Mapping) -> Problem:
     """A source column the mapping does not mention: nobody has decided whether it may be published."""
     if column in table.unnamed:
         position = table.header.index(column)
-        filled = [number for number, cells in zip(table.row_numbers, table.rows) if cells[position]]
+        filled = [number for number, cells in zip(table.row_numbers, table.rows, strict=False) if cells[position]]
         return _problem(
             f"the extract's {column} has no heading, but {_rows_hold(len(filled))} a value there (the first "
             f"is row {filled[0]}). Give it a heading in the extract, or say in the mapping what it is: map "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import requests
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -59,14 +59,12 @@ class Portal:
             wait=wait_exponential(multiplier=wait_multiplier, max=30), reraise=True,
             before_sleep=lambda state: log.warning("Portal unavailable, trying again: %s", state.outcome.exception()),
         )
-        self.reads = 0
         self.writes = 0
 
     def _remember_status(self, response, *args, **kwargs):
         self._last_status = response.status_code
 
     def read(self, action: str, **data):
-        self.reads += 1
         return self._call(action, data)
 
     def write(self, action: str, upload: tuple[str, bytes, Callable[[], None] | None] | None = None, **data):

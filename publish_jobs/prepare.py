@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ckanext.westsuffolk.personal_data import AllowList
+from westsuffolk_core.personal_data import AllowList
 
 from . import extracts, mapping, table_check
 from .periods import period_range

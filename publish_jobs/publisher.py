@@ -13,24 +13,30 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from westsuffolk_core.dataset_fields import ASSET_ID_FIELD
+from westsuffolk_core.personal_data import AllowList
+from westsuffolk_core.statuses import Status
+
 from . import datastore
 from .crash import crash_point
 from .dataset_fields import (
-    changed_fields, dataset_fields, fallback_name, resource_fields, upload_name,
+    changed_fields,
+    dataset_fields,
+    fallback_name,
+    resource_fields,
+    upload_name,
 )
-from ckanext.westsuffolk.personal_data import AllowList
-
 from .portal import AuthFailed, NotOnPortal, Portal, PortalRefused
 from .prepare import HIDE, PUBLISH, REFUSE, PreparedTable, decide, prepare
 from .problems import AssetBlocked, Problem, RunStopped
 from .register import Asset
-from .settings import ASSET_ID_FIELD, DATASTORE_CHUNK_ROWS, HASH_PREFIX, VALIDATION_WAIT_SECONDS
+from .settings import DATASTORE_CHUNK_ROWS, HASH_PREFIX, VALIDATION_WAIT_SECONDS
 
 log = logging.getLogger(__name__)
 SEARCH_PAGE = 1000
 ALLOW_LIST_ACTION = "westsuffolk_personal_data_allowed_list"
 VALIDATION_POLL_SECONDS = 1.0
-PENDING = ("pending", "", None)
+PENDING = (Status.PENDING, "", None)
 
 CREATED, UPDATED, UNCHANGED, HIDDEN, SKIPPED, FAILED, PLANNED = (
     "created", "updated", "unchanged", "hidden", "skipped", "failed", "would change")
@@ -316,7 +322,7 @@ class Publisher:
                 raise StillChecking("The portal has not finished checking the file; it stays private and "
                                     "the next run will try again.")
             time.sleep(VALIDATION_POLL_SECONDS)
-        if status in ("failure", "error"):
+        if status in (Status.FAILURE, Status.ERROR):
             raise PortalRefused(f"The portal's own check of the file ended in {status} "
                                 f"({resource.get('validation_error_count') or 0} problems); it stays private.")
 

@@ -4,7 +4,6 @@ Problems are reported by spreadsheet row and column; a bad row blocks only that 
 """
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,10 +12,10 @@ from pathlib import Path
 
 from frictionless import Resource, Schema
 
-from ckanext.westsuffolk.personal_data import mailbox_problem, names_with_titles
+from westsuffolk_core.personal_data import mailbox_problem, names_with_titles
 
-from .cells import cell_text
-from .problems import Problem
+from . import extracts
+from .problems import AssetBlocked, Problem
 from .settings import DEFAULT_LICENCE, DEFAULT_THEME, LIST_SEPARATOR, REGISTER_SCHEMA_NAME
 
 HEADER_ROW = 1
@@ -161,8 +160,8 @@ def _check_contacts(records, register: Register, bad_rows: set[int]) -> None:
         if problem:
             found.append(("contact_email", problem))
         if names_with_titles(values.get("information_asset_owner") or ""):
-            found.append(("information_asset_owner", "This names a person; name the role that owns the asset "
-                                                     "(for example Head of Finance), which is published."))
+            found.append(("information_asset_owner", ("This names a person; name the role that owns the asset "
+                                                      "(for example Head of Finance), which is published.")))
         for column, message in found:
             bad_rows.add(sheet_row)
             register.problems.append(Problem(message, asset_id=values.get("asset_id") or None, row=sheet_row,
@@ -210,38 +209,17 @@ def _cell(cells: list, index: int) -> str:
 
 
 def _read_cells(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and non-blank rows (with their spreadsheet row numbers) as text."""
+    """Header and non-blank rows (with their spreadsheet row numbers) as text, read like an extract
+    (any encoding of a CSV; a workbook's first sheet)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise RegisterError(f"The register {path.name} must be an .xlsx or .csv file.")
+    if not path.is_file():
+        raise RegisterError(f"The register {path} does not exist.")
+    if suffix == ".xlsx" and not path.read_bytes()[:4] == extracts.ZIP:
+        raise RegisterError(f"The register {path.name} could not be read: it is not an Excel workbook.")
     try:
-        if path.suffix.lower() == ".xlsx":
-            raw = _read_xlsx(path)
-        elif path.suffix.lower() == ".csv":
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                raw = list(csv.reader(handle))
-        else:
-            raise RegisterError(f"The register {path.name} must be an .xlsx or .csv file.")
-    except RegisterError:
-        raise
-    except FileNotFoundError:
-        raise RegisterError(f"The register {path} does not exist.") from None
-    except Exception as error:  # openpyxl/csv raise many kinds for damaged files
-        raise RegisterError(f"The register {path.name} could not be read: {error}") from None
-    if not raw:
-        raise RegisterError(f"The register {path.name} is empty.")
-    header = [cell_text(value).strip() for value in raw[0]]
-    rows = [
-        (number, [cell_text(value).strip() for value in cells])
-        for number, cells in enumerate(raw[1:], start=HEADER_ROW + 1)
-        if any(cell_text(value).strip() for value in cells)
-    ]
-    return header, rows
-
-
-def _read_xlsx(path: Path) -> list[list]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        table = extracts.read_table(str(path), sheet=1 if suffix == ".xlsx" else None)
+    except AssetBlocked as blocked:
+        raise RegisterError(str(blocked).replace(f"The extract {path}", f"The register {path.name}")) from None
+    return table.header, list(zip(table.row_numbers, table.rows, strict=False))

@@ -13,7 +13,6 @@ REGISTER_SCHEMA_NAME = "information-asset-register"  # schemas/<name>.json in we
 
 DEFAULT_LICENCE = "uk-ogl"
 DEFAULT_THEME = "GOVE"
-SCHEMA_TYPE = "Frictionless Table Schema"
 PUBLISHABLE_STATUS = "approved"
 PUBLISHABLE_PERSONAL_DATA = ("none", "anonymised")
 # Register statuses that take a dataset out of public view (it is never deleted).
@@ -22,7 +21,6 @@ SYNTHETIC_NOTE = (
     "This is synthetic demonstration data made up for the West Suffolk open data portal; "
     "it does not describe real council records."
 )
-ASSET_ID_FIELD = "asset_register_id"
 HASH_PREFIX = "sha256:"
 LIST_SEPARATOR = ";"
 
@@ -39,5 +37,3 @@ def default_lock_path() -> Path:
         return Path(explicit)
     runtime = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
     return Path(runtime) / "westsuffolk-publish.lock"
-# Where the portal serves a table schema (the extension's schema registry pages).
-SCHEMA_URL_PATH = "/schemas/{name}/{version}.json"

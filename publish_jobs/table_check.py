@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ckanext.westsuffolk.personal_data import AllowList
+from westsuffolk_core.personal_data import AllowList
+from westsuffolk_core.statuses import Status
 
 from .problems import AssetBlocked, Problem
 
@@ -13,7 +14,7 @@ MAX_ROWS_REPORTED = 20  # row-by-row problems after the grouped ones (all are co
 
 def resolve_schema(ref: str) -> tuple[str, dict]:
     """("name@version", descriptor) for a register reference; the latest version when none is given."""
-    from ckanext.westsuffolk import table_schemas
+    from westsuffolk_core import table_schemas
 
     try:
         name, version = table_schemas.parse_ref(ref)
@@ -27,10 +28,10 @@ def check_file(path: Path, schema_ref: str, row_numbers: list[int], allow: Allow
                asset_id: str) -> tuple[list[Problem], list[str]]:
     """(problems, notes) of the mapped CSV: the portal's validation and personal-data scan, with rows
     numbered as in the extract. Problems come grouped by column and cause, then the first rows."""
-    from ckanext.westsuffolk.validation import SUCCESS, validate_table
+    from westsuffolk_core.validation import validate_table
 
     result = validate_table(str(path), schema_ref, personal_data=allow, asset_id=asset_id, row_numbers=row_numbers)
-    if result.status == SUCCESS:
+    if result.status == Status.SUCCESS:
         return [], list(result.warnings)
     headings = [issue for issue in result.issues if issue.row == 1]
     problems = [Problem(f"{issue.message} {issue.fix}".strip(), row=None, column=issue.field, source="validation")

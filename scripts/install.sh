@@ -22,10 +22,11 @@ install_system_packages() {
   fi
 }
 
-# Reinstall only when a pin file or setup.py changed (a stamp holds their checksum).
+# Reinstall only when a pin file or the packaging changed (a stamp holds their checksum).
 install_python() {
   local stamp="$VENV/.westsuffolk-stamp" sum
-  sum=$(cat "$ROOT/requirements.txt" "$ROOT/requirements-test.txt" "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)
+  sum=$(cat "$ROOT/requirements.txt" "$ROOT/requirements-test.txt" "$ROOT/setup.py" "$ROOT/pyproject.toml" \
+    | sha256sum | cut -d' ' -f1)
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && return 0
   say "Installing Python packages into $VENV (log: $LOGS/pip.log)"
   [ -x "$PY" ] || python3 -m venv "$VENV"

@@ -4,4 +4,4 @@
 instance_env test
 cd "$ROOT"
 say "Running the test suite (config: $CKAN_INI)"
-exec "$PY" -m pytest --ckan-ini="$CKAN_INI" "$@"
+exec "$PY" -m pytest -p ckan --ckan-ini="$CKAN_INI" "$@"

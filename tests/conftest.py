@@ -1,5 +1,6 @@
-"""Shared test settings. CKAN's own pytest plugin is loaded by its entry point; scripts/test.sh
-passes --ckan-ini. Paths to the repository's data live here, once."""
+"""Shared test settings and paths to the repository's data, once. CKAN's own pytest plugin is off by
+default (pyproject.toml), so tests/core, tests/publish_jobs and tests/deploy need no ini and no
+services; scripts/test.sh turns it on with --ckan-ini for tests/ckanext, integration and browser."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,11 +10,6 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO.parent / "shared" / "reference"
 REAL_SPEND = REFERENCE / "real-spend"
-
-
-@pytest.fixture(scope="session")
-def repo_root() -> Path:
-    return REPO
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,8 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ckanext.westsuffolk import table_schemas
 from publish_jobs.register import register_schema
+from westsuffolk_core import table_schemas
 
 HERE = Path(__file__).resolve().parent
 EXTRACTS, MAPPINGS = HERE / "extracts", HERE / "mappings"
@@ -148,8 +148,8 @@ def contracts_register(rng: random.Random) -> None:
         annual = round(rng.uniform(5200, 250000), 2)
         rows.append([rng.choice(list(SERVICES)), rng.choice(["RFQ", "Open Tender", "Framework Call-off", "Waiver"]),
                      f"WSC-C-{1000 + number}", f"{work}, {town}", f"{work} for council sites in {town}",
-                     supplier, f"IP{rng.randint(24, 33)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-                     f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}", f"{annual:.2f}", f"{annual * years:.2f}",
+                     supplier, (f"IP{rng.randint(24, 33)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+                               f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"), f"{annual:.2f}", f"{annual * years:.2f}",
                      start.isoformat(), (start.replace(year=start.year + years) - dt.timedelta(days=1)).isoformat(),
                      rng.choice(["Yes", "No"]), "No", company.lstrip("0"), "Procurement Officer"])
     write_csv(EXTRACTS / "procurement" / "contracts-register-2024-09.csv", header, rows)
@@ -232,7 +232,8 @@ def register_rows() -> list[dict]:
               "Head of Families and Communities", "Grants database", "grants-to-vcse", "2024-25", "annual",
               "grants; voluntary sector; charities", "GOVE;SOCI"),
         asset(7, "Organisation chart (top three levels)", hr, "Head of HR", "HR system", "organisation-chart",
-              "2024-25", "annual", "organisation chart; senior staff", mapping="mappings/westsuffolk-organisation-chart.yaml"),
+              "2024-25", "annual", "organisation chart; senior staff",
+              mapping="mappings/westsuffolk-organisation-chart.yaml"),
         asset(8, "Trade union facility time", hr, "Head of HR", "HR system", "trade-union-facility-time",
               "2024-25", "annual", "trade unions; facility time; staff"),
         asset(9, "Parking account", "Parking Services", "Parking Services Manager", "Finance ledger",

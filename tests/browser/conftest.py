@@ -16,7 +16,6 @@ from ckanapi import RemoteCKAN
 from tests.conftest import REPO
 from tests.integration.conftest import COUNCIL_FIELDS, portal_url, sysadmin_token  # noqa: F401
 
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]

@@ -9,7 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    EXAMPLES, SPEND, axe_violations, describe_violations, screenshot, unique,
+    EXAMPLES,
+    SPEND,
+    axe_violations,
+    describe_violations,
+    screenshot,
+    unique,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]

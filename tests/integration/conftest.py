@@ -13,20 +13,19 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 WESTSUFFOLK_PLUGINS = "westsuffolk scheming_datasets dcat structured_data datastore datatables_view"
 REPO = Path(__file__).resolve().parents[2]
 # The council schema's required fields, for datasets made in tests.
-COUNCIL_FIELDS = dict(
-    notes="Test dataset.",
-    contact_name="Open Data Team",
-    contact_email="opendata@westsuffolk.gov.uk",
-    update_frequency="quarterly",
-    personal_data="none",
-)
+COUNCIL_FIELDS = {
+    "notes": "Test dataset.",
+    "contact_name": "Open Data Team",
+    "contact_email": "opendata@westsuffolk.gov.uk",
+    "update_frequency": "quarterly",
+    "personal_data": "none",
+}
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import ckanapi
 import pytest
-
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 from .conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
-
 
 
 @pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from ckanext.westsuffolk import table_schemas
 from publish_jobs.crash import POINTS
 from publish_jobs.register import register_schema
 from publish_jobs.settings import API_TOKEN_ENV, CRASH_AT_ENV, HASH_PREFIX, LOCK_FILE_ENV, PORTAL_URL_ENV
+from westsuffolk_core import table_schemas
 
 DEMO = Path(__file__).resolve().parents[2] / "publish_jobs" / "demo"
 LEDGER = "finance/ledger-spend-2024-Q3.csv"

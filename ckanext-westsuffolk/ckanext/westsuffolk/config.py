@@ -4,6 +4,10 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 
+def site_url() -> str:
+    return tk.config["ckan.site_url"].rstrip("/")
+
+
 def site_title() -> str:
     return tk.config["ckanext.westsuffolk.site_title"]
 

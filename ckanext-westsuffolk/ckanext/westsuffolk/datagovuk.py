@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
-
 HARVESTED_FIELDS = ("schema_url", "schema_type", "la_function", "la_service")
-SCHEMA_TYPE = "Frictionless Table Schema"
 
 
 def add_extras(pkg_dict: dict[str, Any]) -> None:
@@ -21,9 +18,3 @@ def strip_echoed_extras(data_dict: dict[str, Any]) -> None:
     if data_dict.get("extras"):
         data_dict["extras"] = [e for e in data_dict["extras"] if e.get("key") not in HARVESTED_FIELDS]
 
-
-def schema_url(name: str, version: str | None = None) -> str:
-    """Where the portal publishes a table schema: /schemas/<name>.json (latest, a stable link) or
-    /schemas/<name>/<version>.json. The one place these URLs are built (DCAT uses it too)."""
-    path = f"{name}/{version}" if version else name
-    return f"{tk.config['ckan.site_url'].rstrip('/')}/schemas/{path}.json"

@@ -1,6 +1,7 @@
 """DCAT-AP 3 for the council's own dataset fields: profile `westsuffolk`, a small subclass of
-`euro_dcat_ap_3` that hands it the standard fields and adds ours: EU vocabularies for frequency and themes, GSS areas, the role contact point,
-the council as publisher, and dct:conformsTo pointing at the published table schemas."""
+`euro_dcat_ap_3` that hands it the standard fields and adds ours: EU vocabularies for frequency and
+themes, GSS areas, the role contact point, the council as publisher, and dct:conformsTo pointing at
+the published table schemas."""
 from __future__ import annotations
 
 from rdflib import BNode, Literal, URIRef
@@ -8,8 +9,11 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import VCARD
+from westsuffolk_core import table_schemas, vocabularies
+from westsuffolk_core.dataset_fields import ASSET_ID_FIELD
+from westsuffolk_core.schema_urls import schema_url
 
-from . import config, datagovuk, table_schemas, vocabularies
+from . import config
 
 GSS_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
 FILE_TYPE_URI = "http://publications.europa.eu/resource/authority/file-type/"
@@ -20,11 +24,11 @@ CATALOGUE_DESCRIPTION = ("Open data and Local Government Transparency Code 2015 
 COUNCIL_NAME = "West Suffolk Council"
 
 
-def schema_url(ref: str) -> str | None:
+def resource_schema_url(ref: str) -> str | None:
     """The versioned descriptor URL for a resource's "name@version" (None for an unknown ref)."""
     try:
         name, version = table_schemas.parse_ref(ref)
-        return datagovuk.schema_url(name, version or table_schemas.get_descriptor(name)["version"])
+        return schema_url(config.site_url(), name, version or table_schemas.get_descriptor(name)["version"])
     except table_schemas.SchemaNotFound:
         return None
 
@@ -53,9 +57,10 @@ class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
                 self._typed(distribution, DCTERMS.license, dataset_dict["license_url"], DCTERMS.LicenseDocument)
         self._publisher(dataset_ref)
         self._contact(dataset_ref, dataset_dict)
-        if dataset_dict.get("asset_register_id"):
+        if dataset_dict.get(ASSET_ID_FIELD):
             g.add((dataset_ref, DCTERMS.identifier, Literal(dataset_dict["id"])))
-        urls = {r["schema"]: schema_url(r["schema"]) for r in dataset_dict.get("resources", []) if r.get("schema")}
+        urls = {r["schema"]: resource_schema_url(r["schema"])
+                for r in dataset_dict.get("resources", []) if r.get("schema")}
         for resource in dataset_dict.get("resources", []):
             url = urls.get(resource.get("schema"))
             if url:

@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import config, vocabularies
+from westsuffolk_core import vocabularies
+from westsuffolk_core.statuses import WORST_FIRST
+
+from . import config
 
 __all__ = [
-    "westsuffolk_site_title",
+    "westsuffolk_dataset_validation_status",
     "westsuffolk_frequency_choices",
-    "westsuffolk_theme_choices",
-    "westsuffolk_spatial_choices",
     "westsuffolk_personal_data_choices",
     "westsuffolk_provenance_choices",
-    "westsuffolk_transparency_choices",
+    "westsuffolk_site_title",
+    "westsuffolk_spatial_choices",
     "westsuffolk_table_schema_choices",
-    "westsuffolk_dataset_validation_status",
+    "westsuffolk_theme_choices",
+    "westsuffolk_transparency_choices",
 ]
 
 
@@ -50,7 +53,7 @@ def westsuffolk_provenance_choices(field: dict | None = None) -> list[dict[str, 
 
 
 def _table_schema_descriptors() -> list[dict]:
-    from . import table_schemas
+    from westsuffolk_core import table_schemas
 
     return [d for d in table_schemas.list_schemas() if d.get("transparencyCode")]
 
@@ -60,7 +63,7 @@ def westsuffolk_transparency_choices(field: dict | None = None) -> list[dict[str
 
 
 def westsuffolk_table_schema_choices(field: dict | None = None) -> list[dict[str, str]]:
-    from . import table_schemas
+    from westsuffolk_core import table_schemas
 
     return [
         {"value": f"{d['name']}@{d['version']}", "label": f"{d['title']} (version {d['version']})"}
@@ -68,10 +71,8 @@ def westsuffolk_table_schema_choices(field: dict | None = None) -> list[dict[str
     ]
 
 
-_STATUS_ORDER = ("failure", "error", "pending", "success")
-
 
 def westsuffolk_dataset_validation_status(pkg_dict: dict) -> str | None:
     """The worst validation status among a dataset's schema-bound resources (for listings)."""
     statuses = {r.get("validation_status") for r in pkg_dict.get("resources", []) if r.get("schema")}
-    return next((status for status in _STATUS_ORDER if status in statuses), None)
+    return next((str(status) for status in WORST_FIRST if status in statuses), None)

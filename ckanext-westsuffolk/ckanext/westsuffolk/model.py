@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import sqlalchemy as sa
-
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 
 def _now() -> dt.datetime:
@@ -37,3 +37,19 @@ class AllowedValueRecord(tk.BaseModel):
             "revoked_by": self.revoked_by,
             "revoked_at": self.revoked_at.isoformat(timespec="seconds") if self.revoked_at else None,
         }
+
+
+class ValidationResultRecord(tk.BaseModel):
+    """The latest check of each resource (the JSON of a westsuffolk_core ValidationResult plus what it
+    was computed from), shared by every web replica and worker. `status` and `package_id` are columns
+    so "every failing resource" is one indexed query."""
+
+    __tablename__ = "westsuffolk_validation_result"
+    __table_args__ = (sa.Index("westsuffolk_validation_result_status_idx", "status"),
+                      sa.Index("westsuffolk_validation_result_package_idx", "package_id"))
+
+    resource_id = sa.Column(sa.UnicodeText, primary_key=True)
+    package_id = sa.Column(sa.UnicodeText, nullable=True)
+    status = sa.Column(sa.UnicodeText, nullable=False)
+    record = sa.Column(JSONB, nullable=False)
+    updated = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now, onupdate=_now)

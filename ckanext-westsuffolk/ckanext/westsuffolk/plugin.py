@@ -4,7 +4,8 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import datagovuk, validation_hooks, validation_store
+from . import datagovuk
+from .validation import hooks, store
 
 
 @tk.blanket.config_declarations
@@ -21,34 +22,33 @@ class WestSuffolkPlugin(p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
-        tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "westsuffolk")
         # Declarations are applied before IConfigurer runs, so the declared default is here.
         config_["ckan.site_title"] = config_["ckanext.westsuffolk.site_title"]
 
     # IResourceController
     def before_resource_create(self, context, resource):
-        validation_hooks.before_write(context, resource)
+        hooks.before_write(context, resource)
 
     def after_resource_create(self, context, resource):
-        validation_hooks.after_write(context, resource)
+        hooks.after_write(context, resource)
 
     def before_resource_update(self, context, current, resource):
-        validation_hooks.before_write(context, resource)
+        hooks.before_write(context, resource)
 
     def after_resource_update(self, context, resource):
-        validation_hooks.after_write(context, resource, changed=False)
+        hooks.after_write(context, resource, changed=False)
 
     def before_resource_delete(self, context, resource, resources):
-        validation_store.delete(resource["id"])
+        store.delete(resource["id"])
 
     # IPackageController
     def after_dataset_create(self, context, pkg_dict):
         for resource in pkg_dict.get("resources", []):
             if resource.get("url") and resource.get("id"):
-                validation_hooks.after_write(context, resource, changed=False)
+                hooks.after_write(context, resource, changed=False)
 
     def after_dataset_show(self, context, pkg_dict):
-        validation_hooks.show(pkg_dict)
+        hooks.show(pkg_dict)
         if not context.get("for_update"):
             datagovuk.add_extras(pkg_dict)

@@ -44,9 +44,9 @@ FIXTURES = {
         + "2024-03-31,Leisure,-12.50,-7,quote,R5\r\n"  # signed numbers are not formulas
     ).encode("utf-8"),
     "wrong-headings.csv": (
-        "Date,department,amount,supplier,route,reference,notes\r\n"
-        + "2024-03-31,Leisure,120.50,Acme Ltd,quote,R1,x\r\n"
-    ).encode("utf-8"),
+        b"Date,department,amount,supplier,route,reference,notes\r\n"
+         b"2024-03-31,Leisure,120.50,Acme Ltd,quote,R1,x\r\n"
+    ),
     "missing-column.csv": ("date,department,supplier,amount,route\r\n" + "2024-03-31,Leisure,Acme,1.00,quote\r\n").encode(),
     "bad-values.csv": (
         HEADER

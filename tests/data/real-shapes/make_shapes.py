@@ -59,7 +59,7 @@ def csv_text(rows: list[list], line_end: str = "\r\n") -> str:
 def windows_1252(rng: random.Random) -> bytes:
     header = ["Body Name", "Service Area", "Expense Type", "Payment Date", "Supplier", "Transaction No",
               "Net Amount", "Cap/Rev", "Description"]
-    payees = companies(rng, 11) + ["Ickworth Café Ltd"]
+    payees = [*companies(rng, 11), "Ickworth Café Ltd"]
     rows = [[
         "West Suffolk Council", rng.choice(SERVICES), rng.choice(EXPENSES), f"{day:%d/%m/%Y}",
         rng.choice(payees), f"AP{40100 + n}", f"{rng.uniform(500, 9000):.2f}", rng.choice("RRRC"),
@@ -71,7 +71,7 @@ def windows_1252(rng: random.Random) -> bytes:
 def purchase_cards(rng: random.Random) -> str:
     header = ["Card Transaction ID", "Transaction Date", "Merchant Name", "Merchant Category", "MCC",
               "Directorate", "Expense Description", "Amount"]
-    payees = companies(rng, 10) + ["Zürich Office Furniture GmbH", "Crème Patisserie Ltd"]
+    payees = [*companies(rng, 10), "Zürich Office Furniture GmbH", "Crème Patisserie Ltd"]
     rows = []
     for n, day in enumerate(days(rng, 25)):
         category, code = rng.choice(MERCHANTS)

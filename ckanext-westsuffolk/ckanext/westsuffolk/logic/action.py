@@ -7,18 +7,19 @@ import ckan.plugins.toolkit as tk
 from ckan.logic import validate
 from ckan.types import Context, DataDict
 
-from .. import allowlist_store, datagovuk, resource_validation as rv, validation_hooks, validation_store
+from .. import datagovuk
+from ..validation import allow_list, files, hooks, jobs, records, store
 from . import schema
 
 __all__ = [
-    "westsuffolk_resource_validation_show",
-    "westsuffolk_resource_validation_run",
+    "bulk_update_public",
+    "package_create",
+    "package_update",
     "westsuffolk_personal_data_allow",
     "westsuffolk_personal_data_allow_revoke",
     "westsuffolk_personal_data_allowed_list",
-    "package_create",
-    "package_update",
-    "bulk_update_public",
+    "westsuffolk_resource_validation_run",
+    "westsuffolk_resource_validation_show",
 ]
 
 
@@ -31,7 +32,7 @@ def westsuffolk_resource_validation_show(context, data_dict) -> dict[str, Any]:
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     if not resource.get("url"):
         raise tk.ObjectNotFound("This resource has no file or link, so there is nothing to check.")
-    record = validation_store.read(resource_id) or rv.pending_record(resource)
+    record = store.read(resource_id) or records.pending_record(resource)
     return {"resource_id": resource_id, **record}
 
 
@@ -43,10 +44,10 @@ def westsuffolk_resource_validation_run(context, data_dict) -> dict[str, Any]:
     if not resource.get("url"):
         raise tk.ValidationError({"url": ["Upload a file or give a link first."]})
     if tk.asbool(data_dict.get("async", False)):
-        rv.enqueue(resource)
-        return {"resource_id": resource_id, **validation_store.read(resource_id)}
-    record = rv.validate_stored(resource)
-    rv.reindex(resource["package_id"])
+        jobs.enqueue(resource)
+        return {"resource_id": resource_id, **store.read(resource_id)}
+    record = files.validate_stored(resource)
+    jobs.reindex(resource["package_id"])
     return {"resource_id": resource_id, **record}
 
 
@@ -56,19 +57,19 @@ def westsuffolk_personal_data_allow(context: Context, data_dict: DataDict) -> di
     business named after its owner), anywhere or for one register asset (`asset_id`). Recorded with
     who allowed it, when and why. The data protection officer's decision: sysadmins only."""
     tk.check_access("westsuffolk_personal_data_allow", context, data_dict)
-    return allowlist_store.add(data_dict["value"], data_dict["reason"], data_dict.get("asset_id"), context["user"])
+    return allow_list.add(data_dict["value"], data_dict["reason"], data_dict.get("asset_id"), context["user"])
 
 
 @validate(schema.personal_data_allow_revoke)
 def westsuffolk_personal_data_allow_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Stop allowing a value; the entry stays in the history with who revoked it and when."""
     tk.check_access("westsuffolk_personal_data_allow_revoke", context, data_dict)
-    record = allowlist_store.get(data_dict["id"])
+    record = allow_list.get(data_dict["id"])
     if record is None:
         raise tk.ObjectNotFound("There is no allowed value with this id.")
     if record.revoked_at is not None:
         raise tk.ValidationError({"id": ["This value is no longer allowed already."]})
-    return allowlist_store.revoke(record, context["user"])
+    return allow_list.revoke(record, context["user"])
 
 
 @tk.side_effect_free
@@ -79,9 +80,9 @@ def westsuffolk_personal_data_allowed_list(context: Context, data_dict: DataDict
     value, and with include_revoked=true the whole history."""
     tk.check_access("westsuffolk_personal_data_allowed_list", context, data_dict)
     if _is_sysadmin(context):
-        return allowlist_store.entries(include_revoked=data_dict["include_revoked"])
+        return allow_list.entries(include_revoked=data_dict["include_revoked"])
     private = ("allowed_by", "revoked_by")
-    return [{k: v for k, v in entry.items() if k not in private} for entry in allowlist_store.entries()]
+    return [{k: v for k, v in entry.items() if k not in private} for entry in allow_list.entries()]
 
 
 def _is_sysadmin(context: Context) -> bool:
@@ -104,7 +105,7 @@ def _current(context, id_or_name: str | None) -> dict | None:
 @tk.chained_action
 def package_create(next_action, context, data_dict):
     datagovuk.strip_echoed_extras(data_dict)
-    validation_hooks.check_can_go_public(context, data_dict, was_private=True)
+    hooks.check_can_go_public(context, data_dict, was_private=True)
     return next_action(context, data_dict)
 
 
@@ -116,7 +117,7 @@ def package_update(next_action, context, data_dict):
     # without a "resources" key package_update keeps the stored resources: check those
     resulting = data_dict if "resources" in data_dict or not current else dict(
         data_dict, resources=current.get("resources", []))
-    validation_hooks.check_can_go_public(context, resulting, was_private)
+    hooks.check_can_go_public(context, resulting, was_private)
     return next_action(context, data_dict)
 
 
@@ -124,5 +125,5 @@ def package_update(next_action, context, data_dict):
 def bulk_update_public(next_action, context, data_dict):
     for dataset_id in data_dict.get("datasets", []):
         dataset = tk.get_action("package_show")(dict(context, ignore_auth=True), {"id": dataset_id})
-        validation_hooks.check_can_go_public(context, dict(dataset, private=False), was_private=True)
+        hooks.check_can_go_public(context, dict(dataset, private=False), was_private=True)
     return next_action(context, data_dict)

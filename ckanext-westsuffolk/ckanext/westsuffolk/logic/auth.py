@@ -4,11 +4,11 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 __all__ = [
-    "westsuffolk_resource_validation_show",
-    "westsuffolk_resource_validation_run",
     "westsuffolk_personal_data_allow",
     "westsuffolk_personal_data_allow_revoke",
     "westsuffolk_personal_data_allowed_list",
+    "westsuffolk_resource_validation_run",
+    "westsuffolk_resource_validation_show",
 ]
 
 

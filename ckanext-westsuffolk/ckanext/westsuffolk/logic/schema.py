@@ -1,7 +1,8 @@
 """Input schemas of the extension's actions (applied with @validate, as ckanext-files does)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args

@@ -6,16 +6,20 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import personal_data, vocabularies
+from westsuffolk_core import personal_data, vocabularies
+from westsuffolk_core.dataset_fields import CATEGORY_FIELD
+from westsuffolk_core.schema_urls import SCHEMA_TYPE, schema_url
+
+from .. import config
 
 __all__ = [
-    "westsuffolk_personal_data",
-    "westsuffolk_role_mailbox",
-    "westsuffolk_end_after_start",
-    "westsuffolk_table_schema_ref",
-    "westsuffolk_related_links",
-    "westsuffolk_default_schema_url",
     "westsuffolk_default_schema_type",
+    "westsuffolk_default_schema_url",
+    "westsuffolk_end_after_start",
+    "westsuffolk_personal_data",
+    "westsuffolk_related_links",
+    "westsuffolk_role_mailbox",
+    "westsuffolk_table_schema_ref",
 ]
 
 def westsuffolk_personal_data(value: Any) -> Any:
@@ -39,7 +43,7 @@ def westsuffolk_role_mailbox(value: Any) -> Any:
 
 def westsuffolk_end_after_start(key, data, errors, context):
     """temporal_end / period_end must not be before the matching *_start field."""
-    start_key = key[:-1] + (key[-1].replace("_end", "_start"),)
+    start_key = (*key[:-1], key[-1].replace("_end", "_start"))
     end, start = data.get(key), data.get(start_key)
     if end and start and str(end) < str(start):
         errors[key].append("The end date is before the start date. Check both dates.")
@@ -48,7 +52,7 @@ def westsuffolk_end_after_start(key, data, errors, context):
 def westsuffolk_table_schema_ref(value: Any) -> Any:
     if not value:
         return value
-    from .. import table_schemas
+    from westsuffolk_core import table_schemas
 
     try:
         name, version = table_schemas.parse_ref(str(value))
@@ -71,16 +75,12 @@ def westsuffolk_related_links(value: Any) -> Any:
 
 def westsuffolk_default_schema_url(key, data, errors, context):
     """A Transparency Code dataset links its table schema unless the officer gave another URL."""
-    category = data.get(("transparency_code_category",))
+    category = data.get((CATEGORY_FIELD,))
     if not data.get(key) and category:
-        from .. import datagovuk
-
-        data[key] = datagovuk.schema_url(category)
+        data[key] = schema_url(config.site_url(), category)
 
 
 def westsuffolk_default_schema_type(key, data, errors, context):
     # runs before schema_url's validators (fields validate in name order), so look at both
-    if not data.get(key) and (data.get(("schema_url",)) or data.get(("transparency_code_category",))):
-        from .. import datagovuk
-
-        data[key] = datagovuk.SCHEMA_TYPE
+    if not data.get(key) and (data.get(("schema_url",)) or data.get((CATEGORY_FIELD,))):
+        data[key] = SCHEMA_TYPE

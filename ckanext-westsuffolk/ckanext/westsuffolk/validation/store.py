@@ -1,0 +1,47 @@
+"""Where the portal keeps each resource's latest check: the table westsuffolk_validation_result in
+PostgreSQL (migration 0002), seen alike by every web replica and worker."""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan import model
+
+from ..model import ValidationResultRecord
+
+__all__ = ["delete", "failing", "read", "write"]
+
+
+def read(resource_id: str) -> dict[str, Any] | None:
+    row = model.Session.get(ValidationResultRecord, resource_id)
+    return dict(row.record) if row is not None else None
+
+
+def write(resource: dict[str, Any], record: dict[str, Any]) -> None:
+    """Store `record` as the check of `resource` (a resource dict: its id and package_id)."""
+    row = model.Session.get(ValidationResultRecord, resource["id"])
+    if row is None:
+        row = ValidationResultRecord(resource_id=resource["id"])
+        model.Session.add(row)
+    row.package_id = resource.get("package_id") or row.package_id
+    row.status = str(record["status"])
+    row.record = _plain(record)
+    model.Session.commit()
+
+
+def delete(resource_id: str) -> None:
+    model.Session.query(ValidationResultRecord).filter_by(resource_id=resource_id).delete()
+    model.Session.commit()
+
+
+def failing(statuses: tuple[str, ...] = ("failure", "error")) -> list[tuple[str, str | None, str]]:
+    """(resource id, dataset id, status) of every resource whose latest check did not pass."""
+    rows = model.Session.query(ValidationResultRecord.resource_id, ValidationResultRecord.package_id,
+                               ValidationResultRecord.status).filter(ValidationResultRecord.status.in_(statuses))
+    return [tuple(row) for row in rows]
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """JSON-safe copy (status enums become their text)."""
+    import json
+
+    return json.loads(json.dumps(record, default=str))

@@ -1,0 +1,6 @@
+"""Names of council dataset fields that code reads or writes (the dataset schema itself is
+ckanext/westsuffolk/schemas/dataset.yaml; the publish jobs fill these fields from the register)."""
+from __future__ import annotations
+
+ASSET_ID_FIELD = "asset_register_id"  # the Information Asset Register row a dataset publishes
+CATEGORY_FIELD = "transparency_code_category"  # the Transparency Code table (a schema name) it meets
