@@ -6,30 +6,17 @@ from __future__ import annotations
 import csv
 import io
 
-import openpyxl
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.conftest import REPO
 from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
+from tests.workbooks import PERSONAL_SHEET, workbook_bytes
 
 VALID_SPEND = (REPO / "schemas" / "examples" / "spend-over-500" / "valid.csv").read_text(encoding="utf-8")
 SPEND = "spend-over-500@1.0.0"
-PERSONAL_SHEET = [["Name", "Email", "NI number", "Sort code", "Account"],
-                  ["Resident", "jane.doe@gmail.com", "AB 12 34 56 C", "20-00-00", "Account no 12345678"]]
-
-
-def xlsx(sheets: dict[str, list[list]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+xlsx = workbook_bytes
 
 
 def spend_rows() -> list[list[str]]:

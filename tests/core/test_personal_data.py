@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import json
 
-import openpyxl
 import pytest
 
 from tests.conftest import REPO
+from tests.workbooks import PERSONAL_SHEET, workbook_bytes
 from westsuffolk_core import personal_data
 from westsuffolk_core.personal_data import AllowedValue, AllowList
 from westsuffolk_core.validation import validate_table
@@ -32,20 +32,8 @@ def spend_file(tmp_path, column: str = "purpose", value: str = "", name: str = "
 
 
 def workbook(path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        if title in hidden:
-            sheet.sheet_state = "hidden"
-    book.save(path)
+    path.write_bytes(workbook_bytes(sheets, hidden))
     return path
-
-
-PERSONAL_SHEET = [["Name", "Email", "NI number", "Sort code", "Account"],
-                  ["Resident", "jane.doe@gmail.com", "AB 12 34 56 C", "20-00-00", "Account no 12345678"]]
 
 
 @pytest.mark.parametrize("purpose, kind", [

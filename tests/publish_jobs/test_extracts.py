@@ -3,11 +3,11 @@ import codecs
 import datetime as dt
 
 import pytest
-from openpyxl import Workbook
 
 from publish_jobs import extracts
 from publish_jobs.cells import plain_number
 from publish_jobs.problems import AssetBlocked
+from tests.workbooks import workbook_bytes
 from westsuffolk_core.spreadsheets import cell_text
 
 HEADING = "Date,Payee,Amount\r\n"
@@ -136,16 +136,8 @@ def test_semicolons_separate_columns_when_the_heading_line_uses_them(tmp_path):
 # --- workbooks ----------------------------------------------------------------------------------------------
 
 def workbook(tmp_path, sheets, name="x.xlsx", hidden=()):
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        if title in hidden:
-            sheet.sheet_state = "hidden"
     path = tmp_path / name
-    book.save(path)
+    path.write_bytes(workbook_bytes(sheets, hidden))
     return str(path)
 
 
