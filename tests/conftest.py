@@ -21,10 +21,16 @@ def real_spend_dir() -> Path:
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the westsuffolk plugin's own tables (migration/westsuffolk): CKAN's
-    reset only rebuilds core tables."""
+    """CKAN's clean_db, plus the westsuffolk plugin's own tables (migration/westsuffolk), created and
+    emptied: CKAN's reset only rebuilds and empties core tables."""
     from ckan.plugins import plugin_loaded
 
     reset_db()
     if plugin_loaded("westsuffolk"):
+        from ckan import model
+        from ckanext.westsuffolk.model import AllowedValueRecord, ValidationResultRecord
+
         migrate_db_for("westsuffolk")
+        for table in (AllowedValueRecord, ValidationResultRecord):  # CKAN's reset empties only its own
+            model.Session.query(table).delete()
+        model.Session.commit()

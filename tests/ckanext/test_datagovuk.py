@@ -5,7 +5,7 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
-from .conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
+from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 
 LA_FUNCTION = "http://id.esd.org.uk/function/11"
 

@@ -10,9 +10,8 @@ import pytest
 from ckan import model
 from ckan.tests import factories
 
+from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 from westsuffolk_core import table_schemas
-
-from .conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
+from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 from westsuffolk_core import table_schemas
-
-from .conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 
 
 @pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)

@@ -19,17 +19,18 @@ class TestValidationResultsInPostgres:
         from ckanext.westsuffolk.validation import store
 
         dataset = factories.Dataset(owner_org=factories.Organization()["id"], private=True, **COUNCIL_FIELDS)
-        good = create_with_upload(b"Ward,Reports\nAbbeygate,4\n", "good.csv", package_id=dataset["id"])
-        bad = factories.Resource(package_id=dataset["id"], url="https://example.org/x.csv")
+        good = create_with_upload(b"Ward,Reports\nAbbeygate,4\n", "good.csv", package_id=dataset["id"], name="good")
+        bad = factories.Resource(package_id=dataset["id"], url="https://example.org/x.csv", name="bad")
         store.write(bad, {"status": "failure", "issues": [], "schema_ref": None})
         assert store.failing() == [(bad["id"], dataset["id"], "failure")]
         assert store.read(good["id"])["status"] == "success"
 
-    def test_the_one_off_migration_moves_json_results(self, migrate_db_for):
+    def test_the_one_off_migration_moves_json_results(self, migrate_db_for, ckan_config, monkeypatch, tmp_path):
         from ckanext.westsuffolk.validation import store
 
+        monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
         dataset = factories.Dataset(owner_org=factories.Organization()["id"], **COUNCIL_FIELDS)
-        resource = factories.Resource(package_id=dataset["id"], url="https://example.org/old.csv")
+        resource = factories.Resource(package_id=dataset["id"], url="https://example.org/old.csv", name="old")
         folder = Path(tk.config["ckan.storage_path"]) / "westsuffolk-validation"
         folder.mkdir(parents=True, exist_ok=True)
         old = {"status": "failure", "schema_ref": "spend-over-500@1.0.0", "error_count": 3, "issues": []}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -50,6 +51,10 @@ def portal_url(pytestconfig) -> str:
     bind = url.split("://", 1)[1]
     log = Path(os.environ.get("WESTSUFFOLK_LOGS", REPO / "var" / "log")) / "ckan-test-portal.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    host, port = bind.rsplit(":", 1)
+    with socket.socket() as probe:
+        if probe.connect_ex((host, int(port))) == 0:  # a portal left running would be tested instead of ours
+            pytest.fail(f"{bind} is already in use (a test portal left running?): stop that process first")
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--threads", "4",

@@ -24,10 +24,11 @@ __all__ = [
 
 
 @tk.side_effect_free
-def westsuffolk_resource_validation_show(context, data_dict) -> dict[str, Any]:
+@validate(schema.resource_validation_show)
+def westsuffolk_resource_validation_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The full check report of a resource (anyone who can see the resource): its validation against
     its table schema, if it names one, and the personal-data scan every file gets."""
-    resource_id = tk.get_or_bust(data_dict, "id")
+    resource_id = data_dict["id"]
     tk.check_access("westsuffolk_resource_validation_show", context, {"id": resource_id})
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     if not resource.get("url"):
@@ -36,14 +37,15 @@ def westsuffolk_resource_validation_show(context, data_dict) -> dict[str, Any]:
     return {"resource_id": resource_id, **record}
 
 
-def westsuffolk_resource_validation_run(context, data_dict) -> dict[str, Any]:
+@validate(schema.resource_validation_run)
+def westsuffolk_resource_validation_run(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Validate a resource again: now, or in the background with async=true."""
-    resource_id = tk.get_or_bust(data_dict, "id")
+    resource_id = data_dict["id"]
     tk.check_access("westsuffolk_resource_validation_run", context, {"id": resource_id})
     resource = tk.get_action("resource_show")(dict(context, ignore_auth=True), {"id": resource_id})
     if not resource.get("url"):
         raise tk.ValidationError({"url": ["Upload a file or give a link first."]})
-    if tk.asbool(data_dict.get("async", False)):
+    if data_dict["async"]:
         jobs.enqueue(resource)
         return {"resource_id": resource_id, **store.read(resource_id)}
     record = files.validate_stored(resource)

@@ -22,6 +22,17 @@ def at_most(limit: int) -> Callable[[Any], Any]:
 
 
 @validator_args
+def resource_validation_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def resource_validation_run(not_empty: Validator, unicode_safe: Validator, default: ValidatorFactory,
+                            boolean_validator: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "async": [default(False), boolean_validator]}
+
+
+@validator_args
 def personal_data_allow(not_empty: Validator, unicode_safe: Validator, strip_value: Validator,
                         ignore_missing: Validator) -> Schema:
     return {
