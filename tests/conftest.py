@@ -28,6 +28,7 @@ def clean_db(reset_db, migrate_db_for):
     reset_db()
     if plugin_loaded("westsuffolk"):
         from ckan import model
+
         from ckanext.westsuffolk.model import AllowedValueRecord, ValidationResultRecord
 
         migrate_db_for("westsuffolk")
