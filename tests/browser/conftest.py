@@ -14,7 +14,7 @@ import pytest
 from ckanapi import RemoteCKAN
 
 from tests.conftest import REPO
-from tests.integration.conftest import COUNCIL_FIELDS, portal_url, sysadmin_token  # noqa: F401
+from tests.integration.conftest import COUNCIL_FIELDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,7 +54,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(request, chromium, portal_url):  # noqa: F811
+def page(request, chromium, portal_url):
     context = chromium.new_context(base_url=portal_url, viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(20_000)
     page = context.new_page()
@@ -67,7 +67,7 @@ def page(request, chromium, portal_url):  # noqa: F811
 
 
 @pytest.fixture
-def ckan(portal_url, sysadmin_token) -> Iterator[RemoteCKAN]:  # noqa: F811
+def ckan(portal_url, sysadmin_token) -> Iterator[RemoteCKAN]:
     with RemoteCKAN(portal_url, apikey=sysadmin_token) as remote:
         yield remote
 
