@@ -4,14 +4,13 @@ Problems are reported by spreadsheet row and column; a bad row blocks only that 
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 from frictionless import Resource, Schema
 
+from westsuffolk_core import table_schemas
 from westsuffolk_core.personal_data import mailbox_problem, names_with_titles
 
 from . import extracts
@@ -70,8 +69,8 @@ def split_list(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def register_schema() -> Schema:
-    path = files("westsuffolk_schemas").joinpath(f"{REGISTER_SCHEMA_NAME}.json")
-    return Schema.from_descriptor(json.loads(path.read_text(encoding="utf-8")))
+    """The register's own table schema (latest version), through the schema registry."""
+    return table_schemas.get_schema(REGISTER_SCHEMA_NAME)
 
 
 def load_register(path: str | Path) -> Register:

@@ -9,7 +9,7 @@ API_TOKEN_ENV = "WESTSUFFOLK_API_TOKEN"
 CRASH_AT_ENV = "WESTSUFFOLK_PUBLISH_CRASH_AT"
 LOCK_FILE_ENV = "WESTSUFFOLK_PUBLISH_LOCK"
 
-REGISTER_SCHEMA_NAME = "information-asset-register"  # schemas/<name>.json in westsuffolk_schemas
+REGISTER_SCHEMA_NAME = "information-asset-register"  # a table schema in the registry (schemas/)
 
 DEFAULT_LICENCE = "uk-ogl"
 DEFAULT_THEME = "GOVE"
