@@ -16,7 +16,8 @@ from . import files, jobs, records, store
 # context key: {stored file name: result} of uploads checked in this request before saving. CKAN stores
 # an upload under its munged file name (resource "url"), so the saved resource finds its own result.
 _CHECKED = "westsuffolk_checked_uploads"
-SUMMARY_LINES = 10
+SUMMARY_LINES = 10  # groups, and rows, listed in a refusal
+HEADING_LINES = 40  # heading problems are few (one per column) and each needs its own fix
 
 
 def _upload(resource: dict[str, Any]) -> Any:
@@ -66,7 +67,9 @@ def refusal_lines(result) -> list[str]:
         headline = "The file seems to contain personal data, which the portal never publishes. Nothing was saved."
     lines = [headline]
     headings = [i for i in result.issues if i.row == 1 and i.type != "personal-data"]
-    lines += [f"{issue.message} {issue.fix}".strip() for issue in headings[:SUMMARY_LINES]]
+    lines += [f"{issue.message} {issue.fix}".strip() for issue in headings[:HEADING_LINES]]
+    if len(headings) > HEADING_LINES:
+        lines.append(f"…and {len(headings) - HEADING_LINES} more heading problems (see the validation report).")
     if result.expected_headings:
         lines.append(f"The column headings should be, in this order: {', '.join(result.expected_headings)}.")
     rows = [i for i in result.issues if i not in headings]
