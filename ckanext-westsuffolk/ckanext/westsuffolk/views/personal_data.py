@@ -12,15 +12,26 @@ def _context() -> dict:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else None}
 
 
+LABELS = {"value": "Value", "reason": "Why it may be published", "asset_id": "Register asset"}
+# What to do, in place of CKAN's generic "Missing value".
+MISSING = {"value": "Enter the value exactly as it appears in the file.",
+           "reason": "Say why this value may be published (it is recorded with your name)."}
+
+
+def _worded(errors: dict) -> dict[str, list[str]]:
+    return {key: [MISSING.get(key, message) if message == "Missing value" else message for message in messages]
+            for key, messages in errors.items()}
+
+
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
     try:
         tk.check_access("westsuffolk_personal_data_allow", _context())
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the data protection officer (a sysadmin) can see this page."))
     entries = tk.get_action("westsuffolk_personal_data_allowed_list")(_context(), {"include_revoked": True})
+    errors = _worded(errors or {})
     body = tk.render("westsuffolk/admin/personal_data.html", {
-        "entries": entries, "errors": errors or {}, "form": form or {},
-        "error_summary": {key: value[0] for key, value in (errors or {}).items()},
+        "entries": entries, "errors": errors, "form": form or {}, "labels": LABELS,
     })
     return body, status
 
