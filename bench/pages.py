@@ -31,9 +31,9 @@ ORG = "bench-pages"
 TAG = "bench-pages"
 SAMPLE_CSV = REPO / "schemas" / "examples" / "spend-over-500" / "valid.csv"
 CHROMIUM = "/usr/bin/chromium"
-COUNCIL_FIELDS = dict(contact_name="Open Data Team", contact_email="opendata@westsuffolk.gov.uk",
-                      update_frequency="quarterly", personal_data="none", spatial_coverage=["E07000245"],
-                      theme=["ECON"])
+COUNCIL_FIELDS = {"contact_name": "Open Data Team", "contact_email": "opendata@westsuffolk.gov.uk",
+                  "update_frequency": "quarterly", "personal_data": "none", "spatial_coverage": ["E07000245"],
+                  "theme": ["ECON"]}
 BYTES_GOAL, LATENCY_GOAL = 0.20, 1.05
 
 
@@ -87,9 +87,9 @@ def load(portal: Portal, count: int) -> dict:
                                                   description="Datasets made by bench/pages.py.")
         sample = None
         for n in range(count):
-            fields = dict(name=f"{ORG}-{n:04d}", title=f"Benchmark dataset {n:04d}", owner_org=org["id"],
-                          notes=f"Benchmark dataset number {n} for bench/pages.py.", license_id="uk-ogl",
-                          tags=[{"name": TAG}, {"name": f"group-{n % 20}"}])
+            fields = {"name": f"{ORG}-{n:04d}", "title": f"Benchmark dataset {n:04d}", "owner_org": org["id"],
+                      "notes": f"Benchmark dataset number {n} for bench/pages.py.", "license_id": "uk-ogl",
+                      "tags": [{"name": TAG}, {"name": f"group-{n % 20}"}]}
             if portal.council:
                 fields.update(COUNCIL_FIELDS)
             dataset = ckan.action.package_create(**fields)
@@ -100,7 +100,8 @@ def load(portal: Portal, count: int) -> dict:
                                                            format="CSV", upload=upload, **extra)
                 rows = SAMPLE_CSV.read_text(encoding="utf-8-sig").splitlines()
                 header = rows[0].split(",")
-                records = [dict(zip(header, line.split(","))) for line in rows[1:] if line.count(",") == len(header) - 1]
+                records = [dict(zip(header, line.split(","), strict=True)) for line in rows[1:]
+                           if line.count(",") == len(header) - 1]
                 ckan.action.datastore_create(resource_id=resource["id"], force=True, records=records,
                                              fields=[{"id": h, "type": "text"} for h in header])
                 ckan.action.resource_create_default_resource_views(
@@ -135,7 +136,7 @@ def weigh(browser, url: str) -> tuple[int, int]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     finished = []
-    page.on("requestfinished", lambda request: finished.append(request))
+    page.on("requestfinished", lambda request: finished.append(request))  # noqa: PLW0108 (a bound builtin is refused)
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(300)
     total = 0

@@ -49,8 +49,9 @@ def clean_db(reset_db, migrate_db_for):
 def migrate_activity() -> None:
     """Apply the activity plugin's migrations, as `ckan db upgrade` (scripts/test.sh) does for the
     enabled plugins, whether or not the plugin is loaded in this process: the live portal loads it."""
-    import ckanext.activity
     from ckan import model
+
+    import ckanext.activity
 
     original = model.repo._alembic_ini
     model.repo._alembic_ini = str(Path(ckanext.activity.__file__).parent / "migration" / "activity" / "alembic.ini")

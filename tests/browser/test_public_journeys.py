@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    CHROMIUM_ARGS, WCAG_TAGS_WITH_EXPERIMENTAL, axe_violations, describe_violations, screenshot,
+    WCAG_TAGS_WITH_EXPERIMENTAL,
+    axe_violations,
+    describe_violations,
 )
 from tests.integration.demo_content import publish_demo
 

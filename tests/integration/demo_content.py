@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 import requests
-
 from ckan.tests import factories, helpers
+
 from publish_jobs.settings import API_TOKEN_ENV, LOCK_FILE_ENV, PORTAL_URL_ENV
 
 REGISTER = Path(__file__).resolve().parents[2] / "publish_jobs" / "demo" / "register.xlsx"

@@ -6,6 +6,7 @@ facet on, so each is also indexed as a multi-valued string field (CKAN's `vocab_
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from functools import lru_cache
@@ -60,11 +61,9 @@ def facet_titles(existing: dict[str, str]) -> dict[str, str]:
 def _as_list(value: Any) -> list[str]:
     if value in (None, ""):
         return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value) if value.startswith("[") else value
-        except ValueError:
-            pass
+    if isinstance(value, str) and value.startswith("["):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 

@@ -9,27 +9,26 @@ from westsuffolk_core.statuses import WORST_FIRST
 from . import config
 
 __all__ = [
+    "westsuffolk_api_examples",
+    "westsuffolk_atom_feed_url",
+    "westsuffolk_dataset_summary",
     "westsuffolk_dataset_validation_status",
+    "westsuffolk_facet_value_label",
+    "westsuffolk_file_size",
     "westsuffolk_frequency_choices",
+    "westsuffolk_last_updated",
+    "westsuffolk_light_page",
     "westsuffolk_personal_data_choices",
+    "westsuffolk_plain_query",
     "westsuffolk_provenance_choices",
+    "westsuffolk_resource_format",
     "westsuffolk_site_title",
+    "westsuffolk_sort_options",
     "westsuffolk_spatial_choices",
+    "westsuffolk_table_preview",
     "westsuffolk_table_schema_choices",
     "westsuffolk_theme_choices",
     "westsuffolk_transparency_choices",
-    # public pages (pages.py, preview.py, facets.py)
-    "westsuffolk_light_page",
-    "westsuffolk_dataset_summary",
-    "westsuffolk_file_size",
-    "westsuffolk_resource_format",
-    "westsuffolk_table_preview",
-    "westsuffolk_api_examples",
-    "westsuffolk_atom_feed_url",
-    "westsuffolk_sort_options",
-    "westsuffolk_facet_value_label",
-    "westsuffolk_last_updated",
-    "westsuffolk_plain_query",
 ]
 
 

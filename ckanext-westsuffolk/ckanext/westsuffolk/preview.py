@@ -8,10 +8,11 @@ import csv
 import io
 import logging
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -198,7 +199,7 @@ def _file_preview(path: str, fmt: str, schema_ref: str, _version: str) -> Previe
         header = next(rows)
     except StopIteration:
         return None
-    first = [row for row in islice(rows, PREVIEW_ROWS)]
+    first = list(islice(rows, PREVIEW_ROWS))
     fields = _schema_fields({"schema": schema_ref}) if schema_ref else []
     chart = None
     if chart_fields(fields):

@@ -1,4 +1,4 @@
-"""The pieces behind the residents' pages, without services: facet indexing and labels, the plain
+"""The pieces behind the residents' pages, without a portal: facet indexing and labels, the plain
 words of an unparseable search, next-update dates, sizes, table previews and charts, wording."""
 from __future__ import annotations
 
