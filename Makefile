@@ -9,6 +9,7 @@ help:
 	@echo "make stop    stop every service;  make status  show what is running"
 	@echo "make bench   run the benchmarks in bench/ (needs the portal running)"
 	@echo "make lint    ruff over the whole repository (rules in pyproject.toml)"
+	@echo "make screenshots  home, search, dataset and resource pages at 1280 and 320 px into var/screenshots/"
 
 install:
 	@$(S)/install.sh
@@ -25,6 +26,11 @@ test: install
 	@$(S)/services.sh init test
 	@$(S)/test.sh $(PYTEST_ARGS)
 
+screenshots: install
+	@$(S)/services.sh start-backing
+	@$(S)/services.sh init test
+	@$(S)/test.sh -q -s tests/browser/test_screenshots.py
+
 stop:
 	@$(S)/services.sh stop
 
@@ -38,4 +44,4 @@ bench:
 	@.venv/bin/python bench/validate.py
 	@.venv/bin/python bench/publish.py
 
-.PHONY: help install run test lint stop status bench
+.PHONY: help install run test lint stop status bench screenshots

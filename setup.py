@@ -15,7 +15,7 @@ setup(
     package_data={
         "ckanext.westsuffolk": [
             "*.yaml", "schemas/*.yaml", "templates/**/*", "assets/**/*",
-            "migration/*/alembic.ini", "migration/*/script.py.mako",
+            "migration/*/alembic.ini", "migration/*/script.py.mako", "i18n/*/LC_MESSAGES/*",
         ],
         "westsuffolk_core": ["data/*.csv"],
         "westsuffolk_schemas": ["*.json", "versions/*/*.json", "examples/*/*"],

@@ -116,7 +116,7 @@ start_ckan() {
   instance_env run
   if ! ckan_up; then
     say "Starting CKAN (gunicorn) on http://$CKAN_HOST:$CKAN_PORT (log: $LOGS/ckan.log)"
-    "$VENV/bin/gunicorn" --daemon --pid "$VAR/run/gunicorn.pid" --workers 2 --threads 4 --timeout 120 \
+    "$VENV/bin/gunicorn" --daemon --pid "$VAR/run/gunicorn.pid" --workers 2 --threads 4 --timeout 120 --limit-request-line 8190 \
       --bind "$CKAN_HOST:$CKAN_PORT" --env "CKAN_INI=$CKAN_INI" \
       --access-logfile "$LOGS/ckan-access.log" --error-logfile "$LOGS/ckan.log" --capture-output \
       --chdir "$ROOT" "ckanext.westsuffolk.wsgi:application"

@@ -29,7 +29,8 @@ def real_spend_dir() -> Path:
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
     """CKAN's clean_db, plus the westsuffolk plugin's own tables (migration/westsuffolk), created and
-    emptied: CKAN's reset only rebuilds and empties core tables."""
+    emptied, and the activity plugin's (change history on dataset pages): CKAN's reset only rebuilds
+    and empties core tables."""
     from ckan.plugins import plugin_loaded
 
     reset_db()
@@ -42,6 +43,22 @@ def clean_db(reset_db, migrate_db_for):
         for table in (AllowedValueRecord, ValidationResultRecord):  # CKAN's reset empties only its own
             model.Session.query(table).delete()
         model.Session.commit()
+    migrate_activity()
+
+
+def migrate_activity() -> None:
+    """Apply the activity plugin's migrations, as `ckan db upgrade` (scripts/test.sh) does for the
+    enabled plugins, whether or not the plugin is loaded in this process: the live portal loads it."""
+    from ckan import model
+
+    import ckanext.activity
+
+    original = model.repo._alembic_ini
+    model.repo._alembic_ini = str(Path(ckanext.activity.__file__).parent / "migration" / "activity" / "alembic.ini")
+    try:
+        model.repo.upgrade_db("head")
+    finally:
+        model.repo._alembic_ini = original
 
 
 # --- the live test portal (one gunicorn for every folder; CKAN imported only when used) ---
@@ -77,7 +94,8 @@ def portal_url(pytestconfig) -> str:
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--threads", "4",
-             "--timeout", "300", "--bind", bind, "ckanext.westsuffolk.wsgi:application"],
+             "--timeout", "300", "--limit-request-line", "8190", "--bind", bind,
+             "ckanext.westsuffolk.wsgi:application"],
             env={**os.environ, "CKAN_INI": ini}, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
         )
     try:

@@ -38,7 +38,10 @@ def published(ckan, officer, make_dataset) -> dict:
 
 
 def wait_for_ckan_modules(page) -> None:
-    """CKAN starts its JS modules after fetching the locale data: wait for ours to be running."""
+    """CKAN starts its JS modules after fetching the locale data: wait for ours to be running
+    (public pages load no JavaScript at all: nothing to wait for)."""
+    if not page.evaluate("() => !!document.querySelector('script[src]')"):
+        return
     page.wait_for_function("() => window.ckan && ckan.module && ckan.module.instances"
                            " && (ckan.module.instances['westsuffolk-skip-link'] || []).length > 0")
 

@@ -21,7 +21,7 @@ SPEND_EXAMPLES = EXAMPLES / "spend-over-500"
 def add_resource_through_the_form(page, dataset_name: str, csv_path, name: str) -> None:
     """Dataset page -> Add new resource -> Upload -> schema -> name -> save."""
     page.goto(f"/dataset/{dataset_name}")
-    page.get_by_role("link", name=re.compile(r"why not add some|Add new resource", re.I)).first.click()
+    page.get_by_role("link", name=re.compile(r"why not add some|Add new resource|Add a file", re.I)).first.click()
     expect(page.locator("form#resource-edit")).to_be_visible()
     with page.expect_file_chooser() as chooser:
         page.locator("#resource-upload-button").click()

@@ -9,12 +9,23 @@ from westsuffolk_core.statuses import WORST_FIRST
 from . import config
 
 __all__ = [
+    "westsuffolk_api_examples",
+    "westsuffolk_atom_feed_url",
+    "westsuffolk_dataset_summary",
     "westsuffolk_dataset_validation_status",
+    "westsuffolk_facet_value_label",
+    "westsuffolk_file_size",
     "westsuffolk_frequency_choices",
+    "westsuffolk_last_updated",
+    "westsuffolk_light_page",
     "westsuffolk_personal_data_choices",
+    "westsuffolk_plain_query",
     "westsuffolk_provenance_choices",
+    "westsuffolk_resource_format",
     "westsuffolk_site_title",
+    "westsuffolk_sort_options",
     "westsuffolk_spatial_choices",
+    "westsuffolk_table_preview",
     "westsuffolk_table_schema_choices",
     "westsuffolk_theme_choices",
     "westsuffolk_transparency_choices",
@@ -76,3 +87,72 @@ def westsuffolk_dataset_validation_status(pkg_dict: dict) -> str | None:
     """The worst validation status among a dataset's schema-bound resources (for listings)."""
     statuses = {r.get("validation_status") for r in pkg_dict.get("resources", []) if r.get("schema")}
     return next((str(status) for status in WORST_FIRST if status in statuses), None)
+
+
+# ---- public pages: thin wrappers over pages.py, preview.py and facets.py ------------------------
+
+def westsuffolk_light_page() -> bool:
+    """True on the pages residents read: our CSS only, no JavaScript."""
+    from . import pages
+
+    return pages.is_light_page()
+
+
+def westsuffolk_dataset_summary(pkg_dict: dict) -> dict:
+    from . import pages
+
+    return pages.dataset_summary(pkg_dict)
+
+
+def westsuffolk_last_updated(pkg_dict: dict) -> str:
+    from . import pages
+
+    return pages.british_date(pages.last_updated(pkg_dict))
+
+
+def westsuffolk_file_size(size: Any) -> str:
+    from . import pages
+
+    return pages.file_size(size)
+
+
+def westsuffolk_resource_format(resource: dict) -> str:
+    from . import pages
+
+    return pages.resource_format(resource)
+
+
+def westsuffolk_table_preview(resource: dict):
+    from . import preview
+
+    return preview.table_preview(resource)
+
+
+def westsuffolk_api_examples(pkg_dict: dict) -> list[dict[str, str]]:
+    from . import pages
+
+    return pages.api_examples(pkg_dict)
+
+
+def westsuffolk_atom_feed_url(pkg_dict: dict) -> str:
+    from . import pages
+
+    return pages.atom_feed_url(pkg_dict)
+
+
+def westsuffolk_sort_options() -> tuple[tuple[str, str], ...]:
+    from . import facets
+
+    return facets.SORT_OPTIONS
+
+
+def westsuffolk_facet_value_label(field: str, value: str) -> str:
+    from . import facets
+
+    return facets.value_label(field, value) or value
+
+
+def westsuffolk_plain_query(q: str | None) -> str:
+    from . import facets
+
+    return facets.plain_query(q)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
-from . import datagovuk
+from . import compression, datagovuk, facets, preview
 from .validation import hooks, store
 
 
@@ -14,10 +15,13 @@ from .validation import hooks, store
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
-class WestSuffolkPlugin(p.SingletonPlugin):
+class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.ITranslation)
 
     # IConfigurer
     def update_config(self, config_):
@@ -38,6 +42,7 @@ class WestSuffolkPlugin(p.SingletonPlugin):
 
     def after_resource_update(self, context, resource):
         hooks.after_write(context, resource, changed=False)
+        preview.ensure_table_view(context, resource)  # datastore_create marks the resource active
 
     def before_resource_delete(self, context, resource, resources):
         store.delete(resource["id"])
@@ -52,3 +57,23 @@ class WestSuffolkPlugin(p.SingletonPlugin):
         hooks.show(pkg_dict)
         if not context.get("for_update"):
             datagovuk.add_extras(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict):
+        return facets.index_fields(pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        return facets.label_facets(search_results)
+
+    # IFacets: the council's own fields, on dataset search and service area pages
+    def dataset_facets(self, facets_dict, package_type):
+        return facets.facet_titles(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        facets_dict = facets.facet_titles(facets_dict)
+        facets_dict.pop(facets.SERVICE_AREA, None)  # the page is one service area already
+        return facets_dict
+
+    # IMiddleware
+    def make_middleware(self, app, config):
+        enabled = tk.asbool(config.get("ckanext.westsuffolk.compress_responses", True))
+        return compression.compress(app, enabled)
