@@ -69,7 +69,7 @@ def test_a_workbook_with_personal_data_in_a_second_sheet_is_refused(page, ckan, 
                                     hidden=("Contacts",)))
     log_in(officer)
     page.goto(f"/dataset/{dataset['name']}")
-    page.get_by_role("link", name=re.compile(r"why not add some|Add new resource", re.I)).first.click()
+    page.get_by_role("link", name=re.compile(r"why not add some|Add new resource|Add a file", re.I)).first.click()
     with page.expect_file_chooser() as chooser:
         page.locator("#resource-upload-button").click()
     chooser.value.set_files(str(path))
