@@ -14,6 +14,7 @@ from pathlib import Path
 import requests
 from ckan.tests import factories, helpers
 
+from publish_jobs.register import load_register
 from publish_jobs.settings import API_TOKEN_ENV, LOCK_FILE_ENV, PORTAL_URL_ENV
 
 REGISTER = Path(__file__).resolve().parents[2] / "publish_jobs" / "demo" / "register.xlsx"
@@ -38,6 +39,8 @@ def publish_demo(portal_url: str) -> list[dict]:
     assert process.returncode == 0 and not failed, (failed or process.stdout[-3000:]) and str(failed)[:4000] \
         + process.stderr[-2000:]
     found = requests.get(f"{portal_url}/api/3/action/package_search",
-                         params={"fq": "asset_register_id:IAR-*", "rows": 100}, timeout=60).json()["result"]
-    assert found["count"] >= 10, f"the demo register published only {found['count']} datasets"
-    return found["results"]
+                         params={"fq": "asset_register_id:IAR-*", "rows": 1000}, timeout=60).json()["result"]
+    ours = {asset.asset_id for asset in load_register(REGISTER).assets}  # not other checkouts' leftovers
+    results = [dataset for dataset in found["results"] if dataset["asset_register_id"] in ours]
+    assert len(results) >= 10, f"the demo register published only {len(results)} datasets"
+    return results
