@@ -69,6 +69,27 @@ def wards() -> list[dict[str, str]]:
         return [row for row in csv.DictReader(handle) if row.get("gss_code")]
 
 
+ESD_FUNCTION = "http://id.esd.org.uk/function/"
+ESD_SERVICE = "http://id.esd.org.uk/service/"
+
+
+@lru_cache(maxsize=2)
+def _esd_list(kind: str, base: str) -> dict[str, str]:
+    path = resources.files("westsuffolk_core").joinpath(f"data/esd-{kind}.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {base + row["identifier"]: row["label"] for row in csv.DictReader(handle)}
+
+
+def esd_functions() -> dict[str, str]:
+    """LGA esd Functions: URI -> label, by label (data.gov.uk's `la_function`)."""
+    return _esd_list("functions", ESD_FUNCTION)
+
+
+def esd_services() -> dict[str, str]:
+    """LGA esd Services: URI -> label, by label (data.gov.uk's `la_service`)."""
+    return _esd_list("services", ESD_SERVICE)
+
+
 def spatial_areas() -> dict[str, str]:
     """GSS code -> label: the whole district first, then each ward."""
     areas = {DISTRICT_GSS_CODE: DISTRICT_NAME}

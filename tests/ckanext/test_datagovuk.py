@@ -39,3 +39,16 @@ class TestHarvestedExtras:
         dataset = factories.Dataset(owner_org=org["id"], transparency_code_category="fraud",
                                     schema_url="https://example.org/schema.json", **COUNCIL_FIELDS)
         assert helpers.call_action("package_show", id=dataset["id"])["schema_url"] == "https://example.org/schema.json"
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_lga_function_and_service_are_chosen_from_the_esd_lists():
+    org = factories.Organization()
+    dataset = factories.Dataset(owner_org=org["id"], la_function="http://id.esd.org.uk/function/22",
+                                la_service="http://id.esd.org.uk/service/1512", **COUNCIL_FIELDS)
+    extras = {e["key"]: e["value"] for e in helpers.call_action("package_show", id=dataset["id"])["extras"]}
+    assert extras["la_service"] == "http://id.esd.org.uk/service/1512"  # data.gov.uk reads the URI
+    with pytest.raises(tk.ValidationError) as refused:
+        factories.Dataset(owner_org=org["id"], la_service="http://example.org/not-an-esd-service", **COUNCIL_FIELDS)
+    assert "la_service" in refused.value.error_dict

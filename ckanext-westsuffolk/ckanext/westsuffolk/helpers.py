@@ -16,6 +16,8 @@ __all__ = [
     "westsuffolk_facet_value_label",
     "westsuffolk_file_size",
     "westsuffolk_frequency_choices",
+    "westsuffolk_la_function_choices",
+    "westsuffolk_la_service_choices",
     "westsuffolk_last_updated",
     "westsuffolk_light_page",
     "westsuffolk_personal_data_choices",
@@ -53,6 +55,16 @@ def westsuffolk_theme_choices(field: dict | None = None) -> list[dict[str, str]]
 
 def westsuffolk_spatial_choices(field: dict | None = None) -> list[dict[str, str]]:
     return _choices(vocabularies.spatial_areas())
+
+
+def westsuffolk_la_function_choices(field: dict | None = None) -> list[dict[str, str]]:
+    """The LGA esd Functions list, by label (what data.gov.uk reads as `la_function`)."""
+    return _choices(vocabularies.esd_functions())
+
+
+def westsuffolk_la_service_choices(field: dict | None = None) -> list[dict[str, str]]:
+    """The LGA esd Services list, by label (what data.gov.uk reads as `la_service`)."""
+    return _choices(vocabularies.esd_services())
 
 
 def westsuffolk_personal_data_choices(field: dict | None = None) -> list[dict[str, str]]:
