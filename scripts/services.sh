@@ -77,7 +77,7 @@ init_instance() {
   ensure_db "$DATASTORE_DB" ckan_default
   # A session left "idle in transaction" (a request that failed half-way) must not hold its locks
   # for ever: the test suite drops and rebuilds tables between tests.
-  [ "$instance" = test ] && psql_admin -c "ALTER DATABASE $CKAN_DB SET idle_in_transaction_session_timeout = '30s'"
+  [ "$instance" = test ] && psql_admin -c "ALTER DATABASE $CKAN_DB SET idle_in_transaction_session_timeout = '600s'"
   "$PY" "$ROOT/scripts/render_ini.py" "$CKAN_INI"
   say "Initialising the CKAN database ($instance: $CKAN_DB)"
   "$CKAN" -c "$CKAN_INI" db upgrade > "$LOGS/ckan-db-$instance.log" 2>&1 \
