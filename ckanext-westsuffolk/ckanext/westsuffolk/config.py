@@ -24,5 +24,9 @@ def block_public_on_failure() -> bool:
     return tk.config["ckanext.westsuffolk.validation.block_public_on_failure"]
 
 
+def compress_responses() -> bool:
+    return tk.config["ckanext.westsuffolk.compress_responses"]
+
+
 def validation_max_issues() -> int:
     return tk.config["ckanext.westsuffolk.validation.max_issues"]

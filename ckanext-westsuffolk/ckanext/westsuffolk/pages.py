@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from westsuffolk_core import vocabularies
 
-from . import facets
+from . import config, facets
 
 # Flask endpoints of the pages residents read: they load our CSS only, and no JavaScript.
 # (With content negotiation on, ckanext-dcat serves / and /dataset/<id> as dcat.read_catalog and
@@ -141,7 +141,7 @@ def dataset_summary(pkg: dict[str, Any]) -> dict[str, Any]:
 
 def api_examples(pkg: dict[str, Any]) -> list[dict[str, str]]:
     """Copy-paste API calls for a dataset: its metadata, and the first rows of each DataStore table."""
-    site = tk.config["ckan.site_url"].rstrip("/")
+    site = config.site_url()
     examples = [{"label": "This dataset's details and file links (JSON)",
                  "command": f"curl '{site}/api/3/action/package_show?id={quote(pkg['name'])}'"}]
     for resource in pkg.get("resources") or []:

@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import compression, datagovuk, facets, preview
+from . import config as westsuffolk_config
 from .validation import hooks, store
 
 
@@ -75,5 +76,4 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IMiddleware
     def make_middleware(self, app, config):
-        enabled = tk.asbool(config.get("ckanext.westsuffolk.compress_responses", True))
-        return compression.compress(app, enabled)
+        return compression.compress(app, westsuffolk_config.compress_responses())
