@@ -18,3 +18,16 @@ class Status(str, Enum):
 
 # Worst first: a dataset's status in listings is the worst of its resources'.
 WORST_FIRST = (Status.FAILURE, Status.ERROR, Status.PENDING, Status.SUCCESS)
+
+
+class LoadStatus(str, Enum):
+    """Whether a resource's current file is in the DataStore (the API field datastore_load_status)."""
+
+    PENDING = "pending"  # waiting for its check, or queued
+    LOADING = "loading"  # rows being read and copied in (progress in the validation record)
+    LOADED = "loaded"  # the DataStore table holds this file
+    FAILED = "failed"  # loading went wrong; the DataStore keeps the table it had
+    NOT_LOADED = "not-loaded"  # not a table, or the file did not pass its check
+
+    def __str__(self) -> str:
+        return self.value

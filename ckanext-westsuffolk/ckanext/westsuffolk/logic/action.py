@@ -8,6 +8,7 @@ from ckan.logic import validate
 from ckan.types import Context, DataDict
 
 from .. import datagovuk
+from ..loading import load as loading
 from ..validation import allow_list, files, hooks, jobs, records, store
 from . import schema
 
@@ -48,7 +49,8 @@ def westsuffolk_resource_validation_run(context: Context, data_dict: DataDict) -
     if data_dict["async"]:
         jobs.enqueue(resource)
         return {"resource_id": resource_id, **store.read(resource_id)}
-    record = files.validate_stored(resource)
+    files.validate_stored(resource)
+    record = loading.load(resource)
     jobs.reindex(resource["package_id"])
     return {"resource_id": resource_id, **record}
 

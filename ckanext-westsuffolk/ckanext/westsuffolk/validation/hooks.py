@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from westsuffolk_core import validation
 
 from .. import config
+from ..loading import load as loading
 from ..logic import validators
 from . import files, jobs, records, store
 
@@ -126,6 +127,7 @@ def after_write(context: dict, resource: dict[str, Any], changed: bool = True) -
     if result is not None:
         record = records.result_record(result, resource)
         store.write(resource, record)
+        record = loading.load(resource)  # checked while the officer waited: loaded now too
         jobs.reindex(resource["package_id"])  # the dataset was indexed before its result was stored
     else:
         record = store.read(resource["id"])

@@ -33,6 +33,9 @@ def validate_resource_job(resource_id: str) -> str:
     record = files.validate_stored(resource)
     if records.found_personal_data(record):
         withdraw(context, resource, record)
+    from ..loading import load as loading  # (the loader records its own status under the check's)
+
+    loading.load(resource)
     reindex(resource["package_id"])
     log.info("validated resource %s: %s", resource_id, record["status"])
     return record["status"]

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from westsuffolk_core import validation
-from westsuffolk_core.statuses import Status
+from westsuffolk_core.statuses import LoadStatus, Status
 
 PENDING, SUCCESS, FAILURE, ERROR = Status.PENDING, Status.SUCCESS, Status.FAILURE, Status.ERROR
-STATUS_FIELDS = ("validation_status", "validation_error_count", "validation_row_count", "validated_at")
+STATUS_FIELDS = ("validation_status", "validation_error_count", "validation_row_count", "validated_at",
+                 "datastore_load_status")
 
 
 def now() -> str:
@@ -49,8 +50,20 @@ def status_fields(record: dict[str, Any] | None) -> dict[str, Any]:
     """The read-only resource fields shown on pages and in the API."""
     if not record:
         return {"validation_status": PENDING, "validation_error_count": None,
-                "validation_row_count": None, "validated_at": None}
+                "validation_row_count": None, "validated_at": None, "datastore_load_status": LoadStatus.PENDING}
     return {"validation_status": record["status"], "validation_error_count": record.get("error_count"),
-            "validation_row_count": record.get("row_count"), "validated_at": record.get("validated_at")}
+            "validation_row_count": record.get("row_count"), "validated_at": record.get("validated_at"),
+            "datastore_load_status": load_status(record)}
+
+
+def load_status(record: dict[str, Any] | None) -> LoadStatus:
+    """Whether the resource's CURRENT file (the record's fingerprint) is in the DataStore; the state
+    itself is written by loading/load.py under the record's "datastore" key."""
+    current = (record or {}).get("datastore") or {}
+    if record and current.get("fingerprint") == record.get("fingerprint") and current.get("status"):
+        return LoadStatus(current["status"])
+    if not record or record.get("status") in (PENDING, SUCCESS):
+        return LoadStatus.PENDING
+    return LoadStatus.NOT_LOADED
 
 

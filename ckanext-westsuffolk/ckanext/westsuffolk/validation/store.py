@@ -22,6 +22,8 @@ def write(resource: dict[str, Any], record: dict[str, Any]) -> None:
     if row is None:
         row = ValidationResultRecord(resource_id=resource["id"])
         model.Session.add(row)
+    elif "datastore" not in record and row.record.get("datastore"):
+        record = {**record, "datastore": row.record["datastore"]}  # a new check keeps the DataStore's state
     row.package_id = resource.get("package_id") or row.package_id
     row.status = str(record["status"])
     row.record = _plain(record)
