@@ -23,7 +23,7 @@ from .lock import run_lock
 from .problems import Problem, RunStopped
 from .publisher import FAILED, AssetResult, Publisher
 from .register import Register, RegisterError, load_register
-from .settings import API_TOKEN_ENV, DATASTORE_CHUNK_ROWS, PORTAL_URL_ENV, default_lock_path
+from .settings import API_TOKEN_ENV, PORTAL_URL_ENV, default_lock_path
 
 REPORT_WIDTH = 160
 EXIT_OK, EXIT_ASSET_FAILED, EXIT_UNUSABLE, EXIT_STOPPED = 0, 1, 2, 3
@@ -49,8 +49,6 @@ def parser() -> argparse.ArgumentParser:
         if name == "run":
             command.add_argument("--lock-file", type=Path, default=default_lock_path(),
                                  help="lock that stops two runs overlapping")
-            command.add_argument("--chunk-rows", type=int, default=DATASTORE_CHUNK_ROWS,
-                                 help="DataStore rows per upsert call")
     return main
 
 
@@ -91,8 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
             portal = Portal(args.portal, args.token)
             publisher = Publisher(portal, args.extracts_root or args.register.parent,
-                                  dry_run=args.command != "run",
-                                  chunk_rows=getattr(args, "chunk_rows", DATASTORE_CHUNK_ROWS))
+                                  dry_run=args.command != "run")
             if args.command == "status":
                 print_status(out, publisher, assets)
                 return finish(results, register.problems, EXIT_OK)

@@ -2,8 +2,10 @@
 
 Order of writes (so nothing half-published is ever public, and a rerun after a crash converges):
   1. organisation (if missing); 2. new dataset, private; 3. upload the period's file with an empty hash;
-  4. DataStore table recreated and filled; 5. resource hash set (the "this resource is complete" mark);
-  6. wait for the portal's own validation; 7. one package_patch: changed fields, and private=False.
+  4. wait for the portal's own check and its DataStore load of the file (the portal loads every checked
+     table, with the types of its table schema, in one transaction: the same table an officer's upload of
+     the same file gets); 5. resource hash set (the "this resource is complete" mark);
+  6. one package_patch: changed fields, and private=False.
 If the portal refuses a step after a new dataset was created in this run, that dataset is removed.
 """
 from __future__ import annotations
@@ -15,9 +17,8 @@ from pathlib import Path
 
 from westsuffolk_core.dataset_fields import ASSET_ID_FIELD
 from westsuffolk_core.personal_data import AllowList
-from westsuffolk_core.statuses import Status
+from westsuffolk_core.statuses import LoadStatus, Status
 
-from . import datastore
 from .crash import crash_point
 from .dataset_fields import (
     changed_fields,
@@ -30,13 +31,16 @@ from .portal import AuthFailed, NotOnPortal, Portal, PortalRefused
 from .prepare import HIDE, PUBLISH, REFUSE, PreparedTable, decide, prepare
 from .problems import AssetBlocked, Problem, RunStopped
 from .register import Asset
-from .settings import DATASTORE_CHUNK_ROWS, HASH_PREFIX, VALIDATION_WAIT_SECONDS
+from .settings import HASH_PREFIX, VALIDATION_WAIT_SECONDS
 
 log = logging.getLogger(__name__)
 SEARCH_PAGE = 1000
 ALLOW_LIST_ACTION = "westsuffolk_personal_data_allowed_list"
 VALIDATION_POLL_SECONDS = 1.0
 PENDING = (Status.PENDING, "", None)
+LOADING = (LoadStatus.PENDING, LoadStatus.LOADING)
+RUN_CHECK_ACTION = "westsuffolk_resource_validation_run"
+CHECK_SHOW_ACTION = "westsuffolk_resource_validation_show"
 
 CREATED, UPDATED, UNCHANGED, HIDDEN, SKIPPED, FAILED, PLANNED = (
     "created", "updated", "unchanged", "hidden", "skipped", "failed", "would change")
@@ -132,11 +136,10 @@ def _resource_fields_differ(resource: dict | None, asset: Asset, table: Prepared
 
 class Publisher:
     def __init__(self, portal: Portal, extracts_root: Path, *, dry_run: bool = False,
-                 chunk_rows: int = DATASTORE_CHUNK_ROWS, validation_wait: float = VALIDATION_WAIT_SECONDS):
+                 validation_wait: float = VALIDATION_WAIT_SECONDS):
         self.portal = portal
         self.extracts_root = Path(extracts_root)
         self.dry_run = dry_run
-        self.chunk_rows = chunk_rows
         self.validation_wait = validation_wait
         self._packages: dict[str, dict] | None = None
         self._organisations: set[str] | None = None
@@ -285,13 +288,12 @@ class Publisher:
         resource = changes.resource
         if changes.upload:
             resource = self._upload(asset, table, package, resource)
+        elif changes.reload_datastore:  # the table went missing: the portal checks and loads the file again
+            write(RUN_CHECK_ACTION, id=resource["id"])
         if changes.upload or changes.reload_datastore:
-            datastore.load(write, resource["id"], table.schema, table.csv_bytes, self.chunk_rows,
-                           replace=bool(resource.get("datastore_active")) or changes.resource is not None,
-                           after_chunk=lambda done: crash_point("mid-datastore"), read=self.portal.read)
+            self._await_portal(resource["id"])
         if changes.upload:
             write("resource_patch", id=resource["id"], hash=HASH_PREFIX + table.sha256)
-            self._await_validation(resource["id"])
         patch = dict(changes.metadata)
         if changes.publish:
             patch["private"] = False
@@ -310,21 +312,27 @@ class Publisher:
         crash_point("after-upload")
         return created
 
-    def _await_validation(self, resource_id: str) -> None:
-        """The portal validates uploads itself (maybe in the background): wait for its verdict."""
+    def _await_portal(self, resource_id: str) -> None:
+        """The portal checks uploads and loads them into its DataStore itself (in the background for
+        large files): wait for both verdicts."""
         deadline = time.monotonic() + self.validation_wait
         while True:
+            crash_point("mid-datastore")
             resource = self.portal.read("resource_show", id=resource_id)
-            status = resource.get("validation_status")
-            if status not in PENDING or "validation_status" not in resource:
+            status, loaded = resource.get("validation_status"), resource.get("datastore_load_status")
+            if status not in PENDING and loaded not in LOADING:
                 break
             if time.monotonic() > deadline:
-                raise StillChecking("The portal has not finished checking the file; it stays private and "
-                                    "the next run will try again.")
+                raise StillChecking("The portal has not finished checking and loading the file; it stays private "
+                                    "and the next run will try again.")
             time.sleep(VALIDATION_POLL_SECONDS)
         if status in (Status.FAILURE, Status.ERROR):
             raise PortalRefused(f"The portal's own check of the file ended in {status} "
                                 f"({resource.get('validation_error_count') or 0} problems); it stays private.")
+        if loaded != LoadStatus.LOADED:
+            record = self.portal.read(CHECK_SHOW_ACTION, id=resource_id)
+            raise PortalRefused("The portal did not load the file into its DataStore: "
+                                f"{(record.get('datastore') or {}).get('message') or loaded}")
 
 
 def _locate(problem: Problem, asset: Asset) -> Problem:
