@@ -176,3 +176,13 @@ class TestLoadingUploads:
         shown = helpers.call_action("resource_show", id=resource["id"])
         assert shown["datastore_load_status"] == "loaded"
         assert table(resource["id"], limit=0)["total"] == 8
+
+    def test_the_report_page_tells_the_officer(self, app, create_with_upload, officer_and_dataset):
+        officer, dataset = officer_and_dataset
+        resource = upload(create_with_upload, dataset, officer, b"Ward,Count\nAbbeygate,12\n", "wards.csv")
+        replace(resource, officer, b"Ward,Count\n", "wards.csv")
+        url = tk.url_for("westsuffolk_validation.report", id=dataset["name"], resource_id=resource["id"])
+        page = app.get(url, headers={"Authorization": factories.APIToken(user=officer["name"])["token"]})
+        assert page.status_code == 200
+        assert "headings but no rows" in page.body
+        assert "still holds the table of an earlier file" in page.body
