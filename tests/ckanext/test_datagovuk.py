@@ -1,10 +1,12 @@
-"""What data.gov.uk's CKAN harvester reads: schema_url, schema_type, la_function, la_service extras."""
+"""What data.gov.uk's CKAN harvester reads: its extras (schema_url, schema_type, la_*, contact-*, foi-*,
+temporal_coverage-*, mandate, update_frequency, unpublished) on shown datasets, and none echoed back in."""
 from __future__ import annotations
 
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.westsuffolk.datagovuk import TRANSPARENCY_CODE_URL
 from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
 
 LA_FUNCTION = "http://id.esd.org.uk/function/11"
@@ -23,7 +25,11 @@ class TestHarvestedExtras:
         assert shown["schema_type"] == "Frictionless Table Schema"
         extras = {e["key"]: e["value"] for e in shown["extras"]}
         assert extras == {"schema_url": shown["schema_url"], "schema_type": "Frictionless Table Schema",
-                          "la_function": LA_FUNCTION}
+                          "la_function": LA_FUNCTION, "contact-name": "Open Data Team",
+                          "contact-email": "opendata@westsuffolk.gov.uk", "foi-name": tk.config[
+                              "ckanext.westsuffolk.foi_name"], "foi-email": tk.config["ckanext.westsuffolk.foi_email"],
+                          "foi-web": tk.config["ckanext.westsuffolk.foi_web"], "update_frequency": "quarterly",
+                          "mandate": TRANSPARENCY_CODE_URL, "unpublished": "false"}
 
     def test_a_get_modify_put_round_trip_keeps_working(self):
         org = factories.Organization()

@@ -30,3 +30,15 @@ def compress_responses() -> bool:
 
 def validation_max_issues() -> int:
     return tk.config["ckanext.westsuffolk.validation.max_issues"]
+
+
+def foi_name() -> str:
+    return tk.config["ckanext.westsuffolk.foi_name"]
+
+
+def foi_email() -> str:
+    return tk.config["ckanext.westsuffolk.foi_email"]
+
+
+def foi_web() -> str:
+    return tk.config["ckanext.westsuffolk.foi_web"]

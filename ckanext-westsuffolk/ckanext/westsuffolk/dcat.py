@@ -4,8 +4,11 @@ themes, GSS areas, the role contact point, the council as publisher, and dct:con
 the published table schemas."""
 from __future__ import annotations
 
+import mimetypes
+import re
+
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import VCARD
@@ -22,6 +25,10 @@ LANGUAGE_URI = "http://publications.europa.eu/resource/authority/language/"
 CATALOGUE_DESCRIPTION = ("Open data and Local Government Transparency Code 2015 publications of West Suffolk "
                          "Council, under the Open Government Licence v3 unless stated otherwise.")
 COUNCIL_NAME = "West Suffolk Council"
+SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+_HASH = re.compile(r"(?:sha256:)?([0-9a-fA-F]{64})")
+API_GUIDE_PATH = "/api-guide"
+DATASTORE_SEARCH_PATH = "/api/3/action/datastore_search"
 
 
 def resource_schema_url(ref: str) -> str | None:
@@ -33,13 +40,43 @@ def resource_schema_url(ref: str) -> str | None:
         return None
 
 
+_SCHEMA_URL = re.compile(r".*/schemas/([a-z0-9][a-z0-9-]*)/(\d+\.\d+\.\d+)\.json")
+
+
+def schema_ref_of(url: str) -> str | None:
+    """"name@version" of one of our versioned schema URLs (None for any other URL)."""
+    match = _SCHEMA_URL.fullmatch(url)
+    return f"{match.group(1)}@{match.group(2)}" if match else None
+
+
 # Our field names that the scheming-aware DCAT-AP 3 profile reads with another shape.
 OWN_FIELDS = ("spatial_coverage", "theme")
+
+
+def _distribution_resource(resource: dict, dataset_uri: str, site: str) -> dict:
+    """The resource as the standard profile should write it: a typed sha256 checksum (DCAT-AP wants
+    hexBinary and an algorithm), and the DataStore API as a dcat:DataService when it holds the table."""
+    resource = dict(resource)
+    match = _HASH.fullmatch(resource.get("hash") or "")
+    resource["hash"], resource["hash_algorithm"] = (match.group(1).lower(), SHA256) if match else ("", "")
+    if resource.get("datastore_active") in (True, "true", "True"):
+        endpoint = f"{site}{DATASTORE_SEARCH_PATH}?resource_id={resource['id']}"
+        resource["access_services"] = [{
+            "uri": endpoint, "title": f"DataStore API: {resource.get('name') or resource['id']}",
+            "description": "Query the rows of this table: filters, full-text search, sort, paging and fields. "
+                           "The whole table: /datastore/dump/<resource id> (CSV, TSV, JSON or XML).",
+            "endpoint_url": [endpoint], "endpoint_description": f"{site}{API_GUIDE_PATH}",
+            "serves_dataset": [dataset_uri],
+        }]
+    return resource
 
 
 class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         standard = {k: v for k, v in dataset_dict.items() if k not in OWN_FIELDS}
+        site = config.site_url()
+        standard["resources"] = [_distribution_resource(r, str(dataset_ref), site)
+                                 for r in dataset_dict.get("resources", [])]
         super().graph_from_dataset(standard, dataset_ref)
         g = self.g
         self._replace(dataset_ref, DCTERMS.accrualPeriodicity,
@@ -55,6 +92,11 @@ class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
             self._format_as_iris(distribution)
             if dataset_dict.get("license_url") and not any(g.objects(distribution, DCTERMS.license)):
                 self._typed(distribution, DCTERMS.license, dataset_dict["license_url"], DCTERMS.LicenseDocument)
+        by_id = {str(d).rsplit("/", 1)[-1]: d for d in g.objects(dataset_ref, DCAT.distribution)}
+        for resource in dataset_dict.get("resources", []):
+            distribution = by_id.get(resource.get("id"))
+            if distribution is not None and (resource.get("period_start") or resource.get("period_end")):
+                self._period(distribution, resource.get("period_start"), resource.get("period_end"))
         self._publisher(dataset_ref)
         self._contact(dataset_ref, dataset_dict)
         if dataset_dict.get(ASSET_ID_FIELD):
@@ -72,10 +114,32 @@ class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
         for url in sorted(filter(None, urls.values())):
             self._typed(dataset_ref, DCTERMS.conformsTo, url, DCTERMS.Standard)
 
+    def parse_dataset(self, dataset_dict, dataset_ref):
+        """Reading our own output back (another council portal harvesting us): the standard fields, and
+        each distribution's period and table schema as the resource fields they came from."""
+        dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
+        by_uri = {r.get("uri"): r for r in dataset_dict.get("resources", [])}
+        for distribution in self.g.objects(dataset_ref, DCAT.distribution):
+            resource = by_uri.get(str(distribution))
+            if resource is None:
+                continue
+            for period in self.g.objects(distribution, DCTERMS.temporal):
+                for key, predicate in (("period_start", DCAT.startDate), ("period_end", DCAT.endDate)):
+                    value = self.g.value(period, predicate)
+                    if value is not None:
+                        resource[key] = str(value)
+            for url in map(str, self.g.objects(distribution, DCTERMS.conformsTo)):
+                ref = schema_ref_of(url)
+                if ref:
+                    resource["schema"], resource["schema_url"] = ref, url
+        return dataset_dict
+
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
         self._publisher(catalog_ref)
+        for homepage in g.objects(catalog_ref, FOAF.homepage):
+            g.add((homepage, RDF.type, FOAF.Document))
         self._replace(catalog_ref, DCTERMS.language, LANGUAGE_URI + "ENG", DCTERMS.LinguisticSystem)
         if not any(g.objects(catalog_ref, DCTERMS.description)):
             g.add((catalog_ref, DCTERMS.description, Literal(CATALOGUE_DESCRIPTION, lang="en")))
@@ -90,13 +154,29 @@ class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
             self.g.remove((subject, predicate, None))
             self._typed(subject, predicate, uri, rdf_class)
 
+    def _period(self, distribution, start: str | None, end: str | None) -> None:
+        """The period a file covers (dct:temporal on the distribution, as on the dataset)."""
+        period = BNode()
+        self.g.add((distribution, DCTERMS.temporal, period))
+        self.g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        for predicate, value in ((DCAT.startDate, start), (DCAT.endDate, end)):
+            if value:
+                self.g.add((period, predicate, Literal(value[:10], datatype=XSD.date)))
+
     def _format_as_iris(self, distribution) -> None:
-        """DCAT-AP 3 wants dct:format and dcat:mediaType as IRIs of the EU and IANA registers."""
+        """DCAT-AP 3 wants dct:format and dcat:mediaType as IRIs of the EU and IANA registers. The format
+        keeps its label (rdfs:label on a dct:IMT), so harvesters that read labels get "CSV", not the IRI."""
         g = self.g
         for fmt in list(g.objects(distribution, DCTERMS.format)):
             if isinstance(fmt, Literal):
-                self._replace(distribution, DCTERMS.format, FILE_TYPE_URI + str(fmt).upper(),
-                              DCTERMS.MediaTypeOrExtent)
+                label = str(fmt)
+                uri = FILE_TYPE_URI + label.upper()
+                self._replace(distribution, DCTERMS.format, uri, DCTERMS.MediaTypeOrExtent)
+                g.add((URIRef(uri), RDF.type, DCTERMS.IMT))
+                g.add((URIRef(uri), RDFS.label, Literal(label)))
+                media_type = mimetypes.guess_type(f"file.{label.lower()}")[0]
+                if media_type:
+                    g.add((URIRef(uri), RDF.value, Literal(media_type)))
         for media in list(g.objects(distribution, DCAT.mediaType)):
             if isinstance(media, Literal):
                 self._replace(distribution, DCAT.mediaType, MEDIA_TYPE_URI + str(media), DCTERMS.MediaType)

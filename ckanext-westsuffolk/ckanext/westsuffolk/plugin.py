@@ -33,12 +33,14 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IResourceController
     def before_resource_create(self, context, resource):
+        datagovuk.strip_echoed_resource_fields(resource)
         hooks.before_write(context, resource)
 
     def after_resource_create(self, context, resource):
         hooks.after_write(context, resource)
 
     def before_resource_update(self, context, current, resource):
+        datagovuk.strip_echoed_resource_fields(resource)
         hooks.before_write(context, resource)
 
     def after_resource_update(self, context, resource):
