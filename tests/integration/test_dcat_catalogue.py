@@ -6,24 +6,16 @@ schema.org JSON-LD."""
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pyshacl
-import pytest
 import rdflib
 import requests
 from ckan.tests import factories, helpers
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from publish_jobs.settings import API_TOKEN_ENV, LOCK_FILE_ENV, PORTAL_URL_ENV
 from tests.conftest import REFERENCE
 
 SHAPES = REFERENCE / "dcat-ap-3.0.1"
-DEMO = Path(__file__).resolve().parents[2] / "publish_jobs" / "demo"
 
 
 def shacl(graph: rdflib.Graph, shapes_file: str) -> tuple[int, int, str]:
@@ -34,21 +26,6 @@ def shacl(graph: rdflib.Graph, shapes_file: str) -> tuple[int, int, str]:
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     severities = list(results.objects(None, sh.resultSeverity))
     return severities.count(sh.Violation), severities.count(sh.Warning) + severities.count(sh.Info), text
-
-
-@pytest.fixture(scope="module")
-def demo_portal(portal_url, tmp_path_factory):
-    """The demo register published into the test portal by the real publish jobs (as `make run` does)."""
-    user = factories.Sysadmin(name=f"dcat-admin-{secrets.token_hex(4)}")
-    token = helpers.call_action("api_token_create", context={"user": user["name"]}, user=user["name"],
-                                name="dcat")["token"]
-    folder = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, PORTAL_URL_ENV: portal_url, API_TOKEN_ENV: token, LOCK_FILE_ENV: str(folder / "lock")}
-    report = folder / "report.json"
-    run = subprocess.run([sys.executable, "-m", "publish_jobs.cli", "run", "--register", str(DEMO / "register.xlsx"),
-                          "--report", str(report)], env=env, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return {"url": portal_url, "token": token, "report": json.loads(report.read_text())}
 
 
 def catalogue(url: str) -> rdflib.Graph:
