@@ -111,6 +111,8 @@ def test_a_dcat_round_trip_keeps_formats_schemas_and_periods(demo_portal):
         uri = f"{url}/dataset/{dataset['id']}"
         for read in (stock[uri], ours[uri]):
             extras = {e["key"]: e["value"] for e in read["extras"]}
+            extras.update({k: read[k] for k in ("temporal_start", "temporal_end", "contact_name", "contact_email",
+                                                "frequency") if read.get(k)})  # top-level where scheming is on
             assert (read["title"], read["notes"], read["license_id"]) == (
                 dataset["title"], dataset["notes"], dataset["license_id"])
             assert sorted(t["name"] for t in read["tags"]) == sorted(t["name"] for t in dataset["tags"])

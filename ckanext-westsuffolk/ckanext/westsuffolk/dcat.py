@@ -7,6 +7,7 @@ from __future__ import annotations
 import mimetypes
 import re
 
+import ckan.plugins.toolkit as tk
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
@@ -72,6 +73,25 @@ def _distribution_resource(resource: dict, dataset_uri: str, site: str) -> dict:
 
 
 class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
+    """ckanext-dcat makes a profile per dataset, and the base class asks scheming for the dataset schema
+    each time (an action call and a deep copy, about 1 ms): the schema is fixed, so it is read once."""
+
+    _schemas: dict = {}
+
+    def __init__(self, graph, dataset_type="dataset", compatibility_mode=False):
+        self.g, self.compatibility_mode = graph, compatibility_mode
+        self._default_lang = tk.config.get("ckan.locale_default", "en")
+        self._default_locale_lang = None
+        try:
+            schema_show = tk.get_action("scheming_dataset_schema_show")
+        except KeyError:  # scheming not loaded (a parser in another CKAN)
+            schema_show = None
+        if schema_show is not None and dataset_type not in self._schemas:
+            self._schemas[dataset_type] = schema_show({}, {"type": dataset_type})
+        self._dataset_schema = self._schemas.get(dataset_type) if schema_show is not None else None
+        if self._dataset_schema:
+            self._form_languages = self._dataset_schema.get("form_languages")
+
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         standard = {k: v for k, v in dataset_dict.items() if k not in OWN_FIELDS}
         site = config.site_url()

@@ -24,7 +24,6 @@ from . import tables
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 2.0
-JOB_TITLE = "westsuffolk: load resource {} into the DataStore"
 
 
 def state(record: dict[str, Any] | None) -> dict[str, Any]:
@@ -53,20 +52,6 @@ def wanted(record: dict[str, Any] | None) -> bool:
 def refuse(resource: dict[str, Any], record: dict[str, Any], message: str) -> dict[str, Any]:
     return _save(resource, {"status": LoadStatus.NOT_LOADED, "fingerprint": record.get("fingerprint"),
                             "message": message, "rows_done": 0, "finished_at": records.now()})
-
-
-def enqueue(resource: dict[str, Any]) -> None:
-    record = store.read(resource["id"])
-    _save(resource, {"status": LoadStatus.PENDING, "fingerprint": (record or {}).get("fingerprint"),
-                     "message": "Waiting to be loaded into the DataStore.", "queued_at": records.now()})
-    tk.enqueue_job(load_resource_job, [resource["id"]], title=JOB_TITLE.format(resource["id"]),
-                   rq_kwargs={"timeout": 3600})
-
-
-def load_resource_job(resource_id: str) -> str:
-    """Background job: load one resource's checked file."""
-    resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
-    return str(load(resource)["datastore"]["status"])
 
 
 def load(resource: dict[str, Any]) -> dict[str, Any]:

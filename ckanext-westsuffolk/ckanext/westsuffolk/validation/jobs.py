@@ -21,6 +21,7 @@ def reindex(package_id: str) -> None:
 
 def enqueue(resource: dict[str, Any]) -> None:
     store.write(resource, records.pending_record(resource))
+    reindex(resource["package_id"])  # shown datasets come from the index: say "pending" there too
     tk.enqueue_job(validate_resource_job, [resource["id"]], title=JOB_TITLE.format(resource["id"]),
                    rq_kwargs={"timeout": 3600})
 

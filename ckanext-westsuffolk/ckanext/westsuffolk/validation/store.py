@@ -8,12 +8,29 @@ from ckan import model
 
 from ..model import ValidationResultRecord
 
-__all__ = ["delete", "failing", "read", "write"]
+__all__ = ["delete", "failing", "read", "statuses", "write"]
+# What status_fields() needs of a record: read alone, without the issues (one query per dataset).
+STATUS_KEYS = ("status", "error_count", "row_count", "validated_at", "fingerprint")
 
 
 def read(resource_id: str) -> dict[str, Any] | None:
     row = model.Session.get(ValidationResultRecord, resource_id)
     return dict(row.record) if row is not None else None
+
+
+def statuses(resource_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The status part of each resource's record, by resource id (one query)."""
+    if not resource_ids:
+        return {}
+    record = ValidationResultRecord.record
+    rows = model.Session.query(ValidationResultRecord.resource_id, *(record[key] for key in STATUS_KEYS),
+                               record["datastore"]["status"], record["datastore"]["fingerprint"]).filter(
+        ValidationResultRecord.resource_id.in_(resource_ids))
+    found = {}
+    for resource_id, *values in rows:
+        found[resource_id] = dict(zip(STATUS_KEYS, values[:len(STATUS_KEYS)], strict=True))
+        found[resource_id]["datastore"] = {"status": values[-2], "fingerprint": values[-1]}
+    return found
 
 
 def write(resource: dict[str, Any], record: dict[str, Any]) -> None:
