@@ -161,6 +161,17 @@ def test_datagovuk_reads_every_field_where_its_ckan_harvester_looks(demo_portal)
             assert resource["schema_type"] == "Frictionless Table Schema"
 
 
+def test_the_harvesters_search_results_carry_the_same_fields(demo_portal):
+    """ckanext-harvest's CKAN harvester takes each dataset from package_search results, not package_show."""
+    for dataset in demo_datasets(demo_portal):
+        found = requests.get(f"{demo_portal['url']}/api/3/action/package_search",
+                             params={"fq": f"id:{dataset['id']}"}, timeout=60).json()["result"]["results"]
+        [listed] = found
+        assert {e["key"]: e["value"] for e in listed["extras"]} == {e["key"]: e["value"] for e in dataset["extras"]}
+        assert [{k: r.get(k) for k in ("date", "resource_type", "schema_url", "schema_type")} for r in listed["resources"]] \
+            == [{k: r.get(k) for k in ("date", "resource_type", "schema_url", "schema_type")} for r in dataset["resources"]]
+
+
 def test_the_dataset_page_carries_schema_org_json_ld(demo_portal):
     import re
 
