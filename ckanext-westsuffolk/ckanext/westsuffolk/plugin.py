@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import compression, datagovuk, facets, preview
+from . import compression, datagovuk, facets, preview, read_cache
 from . import config as westsuffolk_config
 from .validation import hooks, store
 
@@ -22,6 +22,7 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IDomainObjectModification, inherit=True)
     p.implements(p.ITranslation)
 
     # IConfigurer
@@ -62,7 +63,13 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
             datagovuk.add_extras(pkg_dict)
 
     def before_dataset_index(self, pkg_dict):
+        read_cache.bump()
         return facets.index_fields(pkg_dict)
+
+    # IDomainObjectModification: a purge leaves the index without indexing anything
+    def notify(self, entity, operation):
+        if operation == "deleted":
+            read_cache.bump()
 
     def after_dataset_search(self, search_results, search_params):
         return facets.label_facets(search_results)
@@ -78,4 +85,4 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IMiddleware
     def make_middleware(self, app, config):
-        return compression.compress(app, westsuffolk_config.compress_responses())
+        return read_cache.install(compression.compress(app, westsuffolk_config.compress_responses()))

@@ -1,0 +1,59 @@
+"""Anonymous catalogue and search reads are kept in Redis until the index changes: a change is seen at
+once, logged-in requests are never cached, and a cached answer is the same answer."""
+from __future__ import annotations
+
+import secrets
+import time
+
+import requests
+from ckan.lib.redis import connect_to_redis
+
+from ckanext.westsuffolk import read_cache
+
+
+def search(url: str, q: str, token: str | None = None) -> dict:
+    headers = {"Authorization": token} if token else {}
+    response = requests.get(f"{url}/api/3/action/package_search", params={"q": q, "rows": 5}, headers=headers,
+                            timeout=60)
+    assert response.status_code == 200
+    return response.json()["result"]
+
+
+def cached_keys(path_part: str) -> list[bytes]:
+    return [k for k in connect_to_redis().scan_iter(f"{read_cache.PREFIX}*") if path_part.encode() in k]
+
+
+def test_search_is_cached_and_a_change_is_seen_at_once(portal_url, sysadmin_token):
+    word = f"cachetest{secrets.token_hex(4)}"
+    org = requests.post(f"{portal_url}/api/3/action/organization_create", json={"name": word},
+                        headers={"Authorization": sysadmin_token}, timeout=60).json()["result"]
+    assert search(portal_url, word)["count"] == 0
+    time.sleep(read_cache.SETTLING_SECONDS + 0.5)  # the organisation's own index writes settle
+    assert search(portal_url, word)["count"] == 0
+    assert cached_keys(word), "the anonymous answer is kept"
+    created = requests.post(f"{portal_url}/api/3/action/package_create", headers={"Authorization": sysadmin_token},
+                            timeout=60, json={"name": word, "title": word, "owner_org": org["id"], "notes": "Cache test.",
+                                              "contact_name": "Open Data Team", "personal_data": "none",
+                                              "contact_email": "opendata@westsuffolk.gov.uk",
+                                              "update_frequency": "annual"})
+    assert created.status_code == 200, created.text[:500]
+    assert search(portal_url, word)["count"] == 1  # the write raised the version: never the old answer
+    private = requests.post(f"{portal_url}/api/3/action/package_patch", headers={"Authorization": sysadmin_token},
+                            json={"id": word, "private": True}, timeout=60)
+    assert private.status_code == 200
+    assert search(portal_url, word)["count"] == 0
+
+
+def test_logged_in_reads_are_never_cached(portal_url, sysadmin_token):
+    word = f"cachetest{secrets.token_hex(4)}"
+    before = set(cached_keys(word))
+    search(portal_url, word, token=sysadmin_token)
+    assert set(cached_keys(word)) == before
+
+
+def test_a_cached_catalogue_page_is_the_same_page(portal_url):
+    time.sleep(read_cache.SETTLING_SECONDS + 0.5)
+    first = requests.get(f"{portal_url}/catalog.ttl", timeout=60)
+    second = requests.get(f"{portal_url}/catalog.ttl", timeout=60)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and second.headers["Content-Type"].startswith("text/turtle")
