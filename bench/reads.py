@@ -8,6 +8,7 @@ council fields, stock with the same facts as extras), made once and kept (--purg
 interleaved round by round so drift hits both alike: package_search median (with facets), full
 /catalog.ttl traversal per dataset, package_show median, and 50 concurrent API clients (throughput,
 p95, errors). Prints both sites and the ratios ours/stock (times: lower is better; throughput: higher).
+--cold adds a fresh ext_ parameter to every search and catalogue request, so no cache answers them.
 Tokens: var/secrets/sysadmin-token (ours) and var/stock-ckan/token (stock), or --ours-token/--stock-token.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 ORGANISATION = "bench-reads"
 EU = "http://publications.europa.eu/resource/authority/"
 HYDRA_NEXT = "hydra:next"
+COLD: dict[str, str] = {}  # --cold: a fresh ext_ parameter per request, so no cache can answer
 
 
 @dataclass
@@ -90,6 +92,10 @@ def purge(site: Site) -> None:
             list(pool.map(lambda d: site.action("dataset_purge", "post", id=d["id"]), found["results"]))
 
 
+def bust() -> dict[str, str]:
+    return {"ext_bench": str(random.random())} if COLD else {}
+
+
 def timed(fn) -> float:
     started = time.perf_counter()
     fn()
@@ -98,7 +104,8 @@ def timed(fn) -> float:
 
 def search(site: Site) -> None:
     anonymous = requests.Session()
-    params = {"q": "benchmark spending", "rows": 20, "facet.field": '["organization","tags","res_format","license_id"]'}
+    params = {"q": "benchmark spending", "rows": 20, "facet.field": '["organization","tags","res_format","license_id"]',
+              **bust()}
     site.add("search", timed(lambda: anonymous.get(f"{site.url}/api/3/action/package_search", params=params,
                                                    timeout=60).raise_for_status()))
 
@@ -114,7 +121,7 @@ def catalogue(site: Site) -> None:
     session, page, seen, total = requests.Session(), 1, 0, 0.0
     while True:
         started = time.perf_counter()
-        response = session.get(f"{site.url}/catalog.ttl", params={"page": page}, timeout=300)
+        response = session.get(f"{site.url}/catalog.ttl", params={"page": page, **bust()}, timeout=300)
         total += time.perf_counter() - started
         response.raise_for_status()
         listed = response.text.count("a dcat:Dataset")
@@ -135,7 +142,7 @@ def concurrent(site: Site, count: int, clients: int, seconds: float) -> None:
         session = requests.Session()
         while time.monotonic() < stop:
             if random.random() < 0.3:
-                url, params = f"{site.url}/api/3/action/package_search", {"q": "spending", "rows": 10}
+                url, params = f"{site.url}/api/3/action/package_search", {"q": "spending", "rows": 10, **bust()}
             else:
                 name = f"bench-reads-{random.randrange(count):04d}"
                 url, params = f"{site.url}/api/3/action/package_show", {"id": name}
@@ -189,7 +196,10 @@ def main() -> None:
     options.add_argument("--clients", type=int, default=50)
     options.add_argument("--seconds", type=float, default=10.0, help="length of each concurrent run")
     options.add_argument("--purge", action="store_true", help="remove the benchmark datasets afterwards")
+    options.add_argument("--cold", action="store_true", help="defeat caches: every request is a new one")
     args = options.parse_args()
+    if args.cold:
+        COLD["on"] = "yes"
     ours_token = args.ours_token or (REPO / "var/secrets/sysadmin-token").read_text().strip()
     stock_token = args.stock_token or (REPO / "var/stock-ckan/token").read_text().strip()
     ours = Site("ours", args.ours.rstrip("/"), ours_token, council=True)
