@@ -186,3 +186,66 @@ class TestLoadingUploads:
         assert page.status_code == 200
         assert "headings but no rows" in page.body
         assert "still holds the table of an earlier file" in page.body
+
+
+@pytest.fixture
+def link_server():
+    """A web server for linked files: set `answer["mode"]` to "good", "404", "500" or "slow"."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answer = {"mode": "good", "body": b"Ward,Count\nAbbeygate,12\nSouthgate,3\n"}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if answer["mode"] == "slow":
+                time.sleep(3)
+            code = {"404": 404, "500": 500}.get(answer["mode"], 200)
+            body = answer["body"] if code == 200 else b"<html><body>Error</body></html>"
+            self.send_response(code)
+            self.send_header("Content-Type", "text/csv" if code == 200 else "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the portal may have given up (the slow case)
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    answer["url"] = f"http://127.0.0.1:{server.server_port}/wards.csv"
+    yield answer
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.ckan_config("ckanext.westsuffolk.validation.link_timeout", "1")
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
+class TestLoadingLinks:
+    @pytest.mark.parametrize(("mode", "why"), [("404", "the link answered 404 Not Found"),
+                                               ("500", "the link answered 500 Internal Server Error"),
+                                               ("slow", "did not answer within 1 seconds")])
+    def test_a_failing_link_keeps_the_last_good_table_and_says_why(self, app, link_server, officer_and_dataset,
+                                                                  mode, why):
+        officer, dataset = officer_and_dataset
+        resource = helpers.call_action("resource_create", context={"user": officer["name"]},
+                                       package_id=dataset["id"], name="Wards", url=link_server["url"])
+        checked = helpers.call_action("westsuffolk_resource_validation_run", context={"user": officer["name"]},
+                                      id=resource["id"])
+        assert checked["datastore"]["status"] == "loaded", checked["datastore"]
+        assert table(resource["id"], limit=0)["total"] == 2
+        link_server["mode"] = mode
+        checked = helpers.call_action("westsuffolk_resource_validation_run", context={"user": officer["name"]},
+                                      id=resource["id"])
+        assert checked["status"] == "error"
+        assert table(resource["id"], limit=0)["total"] == 2
+        state = checked["datastore"]
+        assert state["status"] == "not-loaded" and why in state["message"], state
+        assert "keeps the table of the last file that passed" in state["message"]
+        url = tk.url_for("westsuffolk_validation.report", id=dataset["name"], resource_id=resource["id"])
+        page = app.get(url, headers={"Authorization": factories.APIToken(user=officer["name"])["token"]})
+        assert page.status_code == 200 and why in page.body

@@ -11,10 +11,10 @@ from ckan.lib.redis import connect_to_redis
 from ckanext.westsuffolk import read_cache
 
 
-def search(url: str, q: str, token: str | None = None) -> dict:
+def search(url: str, name: str, token: str | None = None) -> dict:
     headers = {"Authorization": token} if token else {}
-    response = requests.get(f"{url}/api/3/action/package_search", params={"q": q, "rows": 5}, headers=headers,
-                            timeout=60)
+    response = requests.get(f"{url}/api/3/action/package_search", params={"fq": f"name:{name}", "rows": 5},
+                            headers=headers, timeout=60)
     assert response.status_code == 200
     return response.json()["result"]
 

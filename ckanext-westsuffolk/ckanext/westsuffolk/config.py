@@ -42,3 +42,7 @@ def foi_email() -> str:
 
 def foi_web() -> str:
     return tk.config["ckanext.westsuffolk.foi_web"]
+
+
+def link_timeout() -> int:
+    return tk.config["ckanext.westsuffolk.validation.link_timeout"]

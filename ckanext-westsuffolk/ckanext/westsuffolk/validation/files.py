@@ -80,7 +80,7 @@ def resource_file(resource: dict[str, Any]) -> Iterator[str]:
         return
     limit = tk.config["ckan.max_resource_size"] * 1024 * 1024
     with tempfile.NamedTemporaryFile(suffix=Path(resource["url"].split("?")[0]).suffix) as handle:
-        with requests.get(resource["url"], stream=True, timeout=60) as response:
+        with requests.get(resource["url"], stream=True, timeout=config.link_timeout()) as response:
             response.raise_for_status()
             received = 0
             for chunk in response.iter_content(1024 * 1024):
@@ -90,6 +90,18 @@ def resource_file(resource: dict[str, Any]) -> Iterator[str]:
                 handle.write(chunk)
         handle.flush()
         yield handle.name
+
+
+def fetch_problem(problem: Exception) -> str:
+    """Why a linked file could not be fetched, in words for the officer."""
+    if isinstance(problem, requests.HTTPError) and problem.response is not None:
+        response = problem.response
+        return f"the link answered {response.status_code} {response.reason or ''}".rstrip() + "."
+    if isinstance(problem, requests.Timeout):
+        return f"the link's server did not answer within {config.link_timeout()} seconds."
+    if isinstance(problem, requests.ConnectionError):
+        return "the portal could not connect to the link's server."
+    return str(problem)
 
 
 def validate_stored(resource: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +114,7 @@ def validate_stored(resource: dict[str, Any]) -> dict[str, Any]:
             status=records.ERROR, schema_ref=resource.get("schema"), validated_at=records.now(),
             issues=[validation.ValidationIssue(
                 type="source-error", title="The file could not be fetched",
-                message=f"The portal could not read the file: {problem}",
+                message=f"The portal could not read the file: {fetch_problem(problem)}",
                 fix="Check the link works without logging in, or upload the file instead.")],
             error_count=1,
         )
