@@ -73,14 +73,19 @@ def dataset(site: Site, n: int) -> dict:
 def ensure_datasets(site: Site, count: int) -> None:
     if ORGANISATION not in site.action("organization_list"):
         site.action("organization_create", "post", name=ORGANISATION, title="Benchmark (reads)")
-    have = {d["name"] for d in site.action("package_search", fq=f"organization:{ORGANISATION}", rows=1000,
-                                           fl="name", include_private=True)["results"]}
+    have = set(site.action("package_list", limit=100_000))
+    indexed = {d["name"] for d in site.action("package_search", fq=f"organization:{ORGANISATION}", rows=1000,
+                                              fl="name", include_private=True)["results"]}
+    unindexed = [f"bench-reads-{n:04d}" for n in range(count) if f"bench-reads-{n:04d}" in have - indexed]
+    with ThreadPoolExecutor(4) as pool:  # in the database but not in Solr (a rebuilt core): index them again
+        list(pool.map(lambda name: site.action("package_patch", "post", id=name), unindexed))
     missing = [n for n in range(count) if f"bench-reads-{n:04d}" not in have]
     for n in missing[:1]:  # alone first: parallel creates of the same new tags would collide
         site.action("package_create", "post", **dataset(site, n))
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda n: site.action("package_create", "post", **dataset(site, n)), missing[1:]))
-    print(f"{site.name}: {count - len(missing)} benchmark datasets there, {len(missing)} made")
+    print(f"{site.name}: {count - len(missing)} benchmark datasets there ({len(unindexed)} indexed again), "
+          f"{len(missing)} made")
 
 
 def purge(site: Site) -> None:
