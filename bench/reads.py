@@ -86,6 +86,9 @@ def ensure_datasets(site: Site, count: int) -> None:
         list(pool.map(lambda n: site.action("package_create", "post", **dataset(site, n)), missing[1:]))
     print(f"{site.name}: {count - len(missing)} benchmark datasets there ({len(unindexed)} indexed again), "
           f"{len(missing)} made")
+    found = site.action("package_search", q="benchmark spending", rows=0)["count"]
+    if found < count:  # a search that finds nothing is fast: never compare against that
+        raise SystemExit(f"{site.name}: the search finds {found} of the {count} benchmark datasets")
 
 
 def purge(site: Site) -> None:

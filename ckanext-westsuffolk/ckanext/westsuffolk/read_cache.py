@@ -20,10 +20,15 @@ CACHED_PATHS = ("/catalog.", "/api/3/action/package_search", "/api/action/packag
 _HEADERS = ("Content-Type", "Access-Control-Allow-Origin", "Vary")
 
 
-def _redis():
-    from ckan.lib.redis import connect_to_redis
+_client: list = []  # one client per process (thread-safe; it holds CKAN's connection pool)
 
-    return connect_to_redis()
+
+def _redis():
+    if not _client:
+        from ckan.lib.redis import connect_to_redis
+
+        _client.append(connect_to_redis())
+    return _client[0]
 
 
 def bump() -> None:
@@ -42,7 +47,9 @@ def _key() -> str | None:
         return None
     if tk.current_user.is_authenticated:
         return None
-    return f"{PREFIX}{int(_redis().get(VERSION_KEY) or 0)}:{request.full_path}"
+    version, settling = _redis().pipeline(transaction=False).get(VERSION_KEY).exists(SETTLING_KEY).execute()
+    g.westsuffolk_read_settling = bool(settling)  # answers made while Solr commits are not kept
+    return f"{PREFIX}{int(version or 0)}:{request.full_path}"
 
 
 def _serve():
@@ -64,7 +71,7 @@ def _store(response: Response) -> Response:
     key = getattr(g, "westsuffolk_read_key", None)
     if key and response.status_code == 200 and not response.direct_passthrough:
         try:
-            if _redis().exists(SETTLING_KEY):
+            if getattr(g, "westsuffolk_read_settling", True):
                 return response
             fields = {"body": response.get_data()}
             fields.update({name: response.headers[name] for name in _HEADERS if name in response.headers})
