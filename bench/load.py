@@ -11,6 +11,7 @@ bench/publish.py; the benchmark dataset (organisation "benchmark") is purged aft
 from __future__ import annotations
 
 import argparse
+import io
 import time
 
 import ckanapi
@@ -43,7 +44,7 @@ def main() -> None:
     started = time.perf_counter()
     resource = ckan.action.resource_create(package_id=package["id"], name="large", format="CSV",
                                            schema=table_schemas.latest_ref(SCHEMA),
-                                           upload=("large.csv", body))
+                                           upload=("large.csv", io.BytesIO(body)))
     answered = time.perf_counter() - started
     print(f"Upload answered in {answered:.1f} s: check {resource['validation_status']}, "
           f"DataStore {resource['datastore_load_status']} (the rest runs in the background)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import subprocess
@@ -103,7 +104,7 @@ def datastore_speed(ckan: ckanapi.RemoteCKAN, rows: int) -> float:
     started = time.perf_counter()
     resource = ckan.action.resource_create(package_id=package["id"], name="datastore-bench", format="CSV",
                                            schema=table_schemas.latest_ref(SCHEMA),
-                                           upload=("datastore-bench.csv", to_csv(header, data)))
+                                           upload=("datastore-bench.csv", io.BytesIO(to_csv(header, data))))
     while resource.get("datastore_load_status") in ("pending", "loading"):
         time.sleep(0.2)
         resource = ckan.action.resource_show(id=resource["id"])
