@@ -149,6 +149,38 @@ class TestLoadingUploads:
             assert why in record["datastore"]["message"], record["datastore"]
             assert helpers.call_action("resource_show", id=resource["id"])["datastore_load_status"] == "not-loaded"
 
+    def test_a_reload_is_never_seen_half_done(self, create_with_upload, officer_and_dataset):
+        """Readers see the old rows, whole, until the new ones are all in (one transaction), never none."""
+        import io
+        import threading
+
+        from ckanext.westsuffolk.loading import tables
+
+        officer, dataset = officer_and_dataset
+        resource = upload(create_with_upload, dataset, officer, b"Ward,Count\nAbbeygate,12\nSouthgate,3\n", "wards.csv")
+        fields = [{"id": f["id"], "type": f["type"]} for f in table(resource["id"])["fields"] if f["id"] != "_id"]
+        copying, release = threading.Event(), threading.Event()
+
+        class HeldRows(io.StringIO):
+            """New rows that COPY reads only when the test lets it: the old rows are deleted by then."""
+
+            def read(self, size=-1):
+                copying.set()
+                release.wait(60)
+                return super().read(size)
+
+        loader = threading.Thread(target=tables.replace, args=(resource["id"], fields, [],
+                                                               HeldRows("Horringer,1\nMoreton Hall,2\nRisby,3\n")))
+        loader.start()
+        try:
+            assert copying.wait(60)
+            during = table(resource["id"], sort="_id")
+        finally:
+            release.set()
+            loader.join(60)
+        assert [r["Ward"] for r in during["records"]] == ["Abbeygate", "Southgate"] and during["total"] == 2
+        assert [r["Ward"] for r in table(resource["id"], sort="_id")["records"]] == ["Horringer", "Moreton Hall", "Risby"]
+
     def test_a_file_that_fails_its_check_later_keeps_the_good_table(self, create_with_upload, officer_and_dataset):
         from ckanext.westsuffolk.validation.jobs import validate_resource_job
 
