@@ -46,8 +46,8 @@ def main() -> None:
                                            schema=table_schemas.latest_ref(SCHEMA),
                                            upload=("large.csv", io.BytesIO(body)))
     answered = time.perf_counter() - started
-    print(f"Upload answered in {answered:.1f} s: check {resource['validation_status']}, "
-          f"DataStore {resource['datastore_load_status']} (the rest runs in the background)")
+    print(f"Upload answered in {answered:.1f} s: check {resource.get('validation_status')}, "
+          f"DataStore {resource.get('datastore_load_status')} (the rest runs in the background)")
     seen: list[str] = []
     while True:
         record = ckan.action.westsuffolk_resource_validation_show(id=resource["id"])
