@@ -35,7 +35,8 @@ def main() -> None:
     if org not in ckan.action.organization_list():
         ckan.action.organization_create(name=org, title=ORGANISATION)
     package = ckan.action.package_create(
-        name="benchmark-large-load", title="Benchmark large load", owner_org=org, notes="Benchmark data.",
+        name=f"benchmark-large-load-{int(time.time())}", title="Benchmark large load", owner_org=org,
+        notes="Benchmark data.",
         contact_name="Open Data Team", contact_email="opendata@westsuffolk.gov.uk", update_frequency="quarterly",
         personal_data="none", private=True)
     header, data = spend_rows(args.rows, "LOAD")
