@@ -1,7 +1,7 @@
 """A large upload through the running portal (make run): checked and loaded in the background, with
 the progress the officer sees on the validation report (westsuffolk_resource_validation_show).
 
-  .venv/bin/python bench/load.py [--rows 1000000]
+  .venv/bin/python bench/large_upload.py [--rows 1000000]
 
 Prints: how long the upload request took (the officer is not kept waiting), each progress step the
 report showed while checking and loading, the total time to a queryable table, rows/s, and the
