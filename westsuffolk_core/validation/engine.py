@@ -19,6 +19,7 @@ from frictionless.resources import TableResource
 from .. import file_scan
 from ..personal_data import AllowList
 from ..spreadsheets import sheets_with_data
+from ..ward_level import WardLevelError, ward_level
 from .checks import formula_cell, personal_data_cell, threshold_note, unique_values
 from .dates import with_fast_dates
 from .headings import columns_line_up, heading_problems
@@ -26,6 +27,7 @@ from .issues import CONSTRAINT_REQUIRED, HEADER_ROW, cell_value, heading_issue, 
 from .report import Report
 from .results import CHECK_PERSONAL_DATA, CHECK_SCHEMA, ValidationResult
 from .source import TEXT_FORMATS, SourceFacts, encoding_warning, inspect_source, next_encoding, open_skipping
+from .ward_check import ward_codes
 
 __all__ = ["DEFAULT_LIMIT_ERRORS", "validate_table"]
 
@@ -223,8 +225,17 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: Report
         check_rows = schema.fields_match != "exact" or resource.header.missing or columns_line_up(labels, schema)
         if not check_rows:
             report.warnings.append(ROWS_NOT_CHECKED_WARNING)
-        notes = threshold_note(title=schema.to_descriptor().get("title") or "", row_of=report.row_of)
+        descriptor = schema.to_descriptor()
+        notes = threshold_note(title=descriptor.get("title") or "", row_of=report.row_of)
         checks = [formula_cell(), unique_values(unique_fields=unique, primary_key=primary_key), notes]
+        try:
+            level = ward_level(descriptor)
+        except WardLevelError as problem:
+            report.add(make_issue("schema-error", detail=str(problem)))
+            return
+        wards = ward_codes(level=level, row_of=report.row_of) if level else None
+        if wards is not None:
+            checks.append(wards)
         if allow is not None:
             checks.append(personal_data_cell(allow=allow, asset_id=asset_id))
         for check in checks:
@@ -241,7 +252,7 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: Report
         finally:
             for check in checks:
                 list(check.validate_end())
-        report.warnings += notes.warnings
+        report.warnings += notes.warnings + (wards.warnings if wards is not None else [])
         if report.row_count == 0:
             report.add(make_issue("no-data-rows"))
 

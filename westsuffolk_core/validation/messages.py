@@ -233,6 +233,18 @@ WORDING: dict[str, Wording] = {
         'Line {row} seems to contain {detail} ("{value}"). The portal never publishes personal data.',
         "Remove or redact it on line {row} and upload the file again. " + _ALLOWED,
     ),
+    "ward-code": Wording(
+        "Not a West Suffolk ward",
+        'Row {row}, column "{field}": "{value}" is not the code of one of West Suffolk\'s wards: {detail}.',
+        'Change the value in row {row}, column "{field}" to the ward\'s ONS code (E05 followed by six digits, '
+        "as listed on the portal's Wards page).",
+    ),
+    "ward-name": Wording(
+        "Ward name does not match its code",
+        'Row {row}, column "{field}": the ward name "{value}" does not match the ward code in the same row '
+        "({detail}).",
+        "Correct the name or the code in row {row} so that both are the same ward.",
+    ),
 }
 
 # The same problem in many rows of one column, said once: "{count} values in column ..." with examples
@@ -263,6 +275,13 @@ GROUP_WORDING: dict[str, Wording] = {
     "personal-data": Wording("", '{count} cell{s} in column "{field}" seem{verb_s} to contain {detail}, for '
                                  "example {examples}.", "Remove or redact them. " + _ALLOWED),
     "blank-row": Wording("", "{count} row{s} {are} empty.", "Delete the empty rows."),
+    "ward-code": Wording("", '{count} value{s} in column "{field}" {are} not codes of West Suffolk wards, for '
+                             "example {examples}.",
+                         "Change each to its ward's ONS code (E05 followed by six digits, as listed on the "
+                         "portal's Wards page); the problems row by row say which ward each nearly matches."),
+    "ward-name": Wording("", '{count} ward name{s} in column "{field}" {do} not match the ward code in the same row, '
+                             "for example {examples}.",
+                         "Correct the name or the code in each of these rows so that both are the same ward."),
 }
 GROUP_FALLBACK = Wording("", "{count} × {detail}", "")
 DATE_HINT = ("The dates look like {layout} ({example} is {iso}): save them as YYYY-MM-DD, for example {iso}.")
@@ -278,7 +297,7 @@ def plural_values(count: int) -> dict[str, str]:
     """Values that make a group template agree with its count."""
     one = count == 1
     return {"count": f"{count:,}", "s": "" if one else "s", "verb_s": "s" if one else "", "are": "is" if one else "are",
-            "have": "has" if one else "have"}
+            "have": "has" if one else "have", "do": "does" if one else "do"}
 
 
 def row_list(rows: list, count: int) -> str:
