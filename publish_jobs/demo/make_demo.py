@@ -4,7 +4,11 @@ Reproducible (fixed random seed, fixed dates): run it again and the outputs are 
 committed beside it. Every extract is synthetic and says so (data_provenance=synthetic; the publish
 jobs add a sentence to each description). Three extracts are shaped like real council finance exports
 (own column names, day/month/year dates, "£1,234.56" amounts, a payee-type column) and come with
-column mappings; the rest follow their table schema directly, starting from schemas/examples.
+column mappings; the rest follow their table schema directly, starting from schemas/examples. The
+ward-level tables (fly-tipping, planning applications, missed bins, licensed premises, community grants,
+parking PCNs, ward populations and councillors by ward) are made per ward from made-up rates, so the ward
+pages have something to compare; a few of their ward codes are typed in lower case or with spaces, as
+real exports are, and one older table is coded to stand-in wards from before the 2019 boundary changes.
 
     .venv/bin/python publish_jobs/demo/make_demo.py
 """
@@ -21,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from publish_jobs.register import register_schema
-from westsuffolk_core import table_schemas
+from westsuffolk_core import table_schemas, vocabularies
 
 HERE = Path(__file__).resolve().parent
 EXTRACTS, MAPPINGS = HERE / "extracts", HERE / "mappings"
@@ -172,6 +176,198 @@ def contracts_register(rng: random.Random) -> None:
     })
 
 
+# --- ward-level tables -------------------------------------------------------------------------------------
+
+WARD_YEAR = "2023-24"
+YEAR_DAYS = [dt.date(2023, 4, 1) + dt.timedelta(days=n) for n in range(366)]
+TOWN_CENTRES = {"Abbeygate", "Haverhill Central", "Newmarket East", "Newmarket West", "Brandon Central",
+                "Mildenhall Kingsway & Market", "Eastgate", "Tollgate"}
+FIRST_NAMES = ["Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Ash", "Jamie", "Charlie", "Frankie", "Morgan",
+               "Taylor", "Jordan", "Casey", "Riley", "Drew", "Jess", "Toni", "Nicky", "Lee"]
+SURNAMES = ["Ashworth", "Barnard", "Cobbold", "Dunstan", "Everard", "Fulcher", "Gooderham", "Hammond", "Ingham",
+            "Jolly", "Kerridge", "Lingwood", "Mayhew", "Nunn", "Orford", "Pettit", "Quantrill", "Rushbrook",
+            "Sillett", "Thurlow", "Upcher", "Vincent", "Waspe", "Youngs"]
+PARTIES = [("Conservative", 5), ("Independent", 3), ("Labour", 2), ("Liberal Democrats", 1), ("Green Party", 1)]
+FORMER_WARDS = [  # names of wards before 2 May 2019; the codes are stand-ins made up for the demo, not ONS codes
+    ("E05099901", "Risbygate"), ("E05099902", "Northgate"), ("E05099903", "Sexton"), ("E05099904", "St Mary's"),
+    ("E05099905", "Great Heath"), ("E05099906", "Market"), ("E05099907", "Severals"), ("E05099908", "Red Lodge"),
+]
+
+
+def ward_rows() -> list[dict]:
+    return vocabularies.wards()
+
+
+def populations(rng: random.Random) -> dict[str, int]:
+    """Made-up residents per ward: about 2,800 for each of its councillors."""
+    return {ward["gss_code"]: int(int(ward["councillors"]) * 2800 * rng.uniform(0.88, 1.15)) for ward in ward_rows()}
+
+
+def per_ward(rng: random.Random, residents: dict[str, int], rate: float, town_factor: float = 1.0):
+    """(code, name, how many) for each ward: a made-up rate per 1,000 residents, higher in town centres."""
+    for ward in ward_rows():
+        factor = town_factor if ward["name"] in TOWN_CENTRES else 1.0
+        expected = residents[ward["gss_code"]] / 1000 * rate * factor * rng.uniform(0.6, 1.5)
+        yield ward["gss_code"], ward["name"], max(1, round(expected))
+
+
+def as_typed(code: str, number: int) -> str:
+    """Now and then a code as a person types it (lower case, stray spaces): the portal normalises these."""
+    if number % 97 == 13:
+        return " " + code.lower()
+    if number % 89 == 5:
+        return code[:3] + " " + code[3:]
+    return code
+
+
+def spread(rng: random.Random, days: list[dt.date]) -> str:
+    return rng.choice(days).isoformat()
+
+
+def write_table(folder: str, name: str, header: list[str], rows: list[list]) -> str:
+    rows.sort(key=lambda row: row[0])
+    write_csv(EXTRACTS / folder / f"{name}.csv", header, rows)
+    return f"extracts/{folder}/{name}.csv"
+
+
+def ward_tables(rng: random.Random) -> dict[str, str]:
+    """Every ward-level demo table; returns {schema name: extract location}."""
+    residents = populations(rng)
+    extracts = {
+        "ward-populations": write_table("wards", "ward-populations-2022", ["ward_code", "ward_name", "residents",
+                                                                            "mid_year"],
+                                        [[w["gss_code"], w["name"], residents[w["gss_code"]], 2022]
+                                         for w in ward_rows()]),
+    }
+    councillors = []
+    for ward in ward_rows():
+        for seat in range(int(ward["councillors"])):
+            party = rng.choices([p for p, _ in PARTIES], weights=[w for _, w in PARTIES])[0]
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+            while any(row[2] == name for row in councillors):
+                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+            elected = "2023-05-04" if seat or ward["name"] != "Mildenhall Queensway" else "2024-07-11"
+            councillors.append([ward["gss_code"], ward["name"], name, party, elected])
+    extracts["councillors"] = write_table("wards", "councillors-2024", ["ward_code", "ward_name", "councillor_name",
+                                                                         "party", "elected_date"], councillors)
+
+    rows, number = [], 0
+    waste = ["Household waste", "Black bags", "Building rubble", "Green waste", "White goods", "Tyres",
+             "Vehicle parts", "Other"]
+    sizes = ["Single item", "Car boot load", "Small van load", "Transit van load", "Tipper lorry load"]
+    costs = {"Single item": 45, "Car boot load": 85, "Small van load": 160, "Transit van load": 320,
+             "Tipper lorry load": 900}
+    lands = ["Highway", "Footpath or bridleway", "Council land", "Private land", "Agricultural land", "Watercourse"]
+    for code, name, count in per_ward(rng, residents, 6.5, town_factor=1.8):
+        for _ in range(count):
+            number += 1
+            size = rng.choices(sizes, weights=[30, 35, 20, 12, 3])[0]
+            rows.append([f"FT-{230000 + number:06d}", spread(rng, YEAR_DAYS), code, name,
+                         rng.choices(waste, weights=[20, 30, 12, 10, 8, 6, 4, 10])[0], size,
+                         rng.choices(lands, weights=[45, 15, 15, 12, 10, 3])[0],
+                         f"{costs[size] * rng.uniform(0.7, 1.4):.2f}"])
+    extracts["fly-tipping-reports"] = write_table("wards", f"fly-tipping-{WARD_YEAR}", FLY_TIPPING_HEADER, rows)
+
+    rows = []
+    for number in range(420):  # the same table, coded to the wards before May 2019
+        code, name = rng.choice(FORMER_WARDS)
+        size = rng.choices(sizes, weights=[30, 35, 20, 12, 3])[0]
+        rows.append([f"FT-{180000 + number:06d}", spread(rng, [dt.date(2018, 4, 1) + dt.timedelta(days=n)
+                                                               for n in range(365)]), code, name,
+                     rng.choice(waste), size, rng.choice(lands), f"{costs[size] * rng.uniform(0.7, 1.4):.2f}"])
+    extracts["fly-tipping-reports/2018-19"] = write_table("wards", "fly-tipping-2018-19", FLY_TIPPING_HEADER, rows)
+
+    rows, number = [], 0
+    types = ["Householder", "Full", "Outline", "Reserved matters", "Listed building consent", "Change of use",
+             "Advertisement consent", "Prior approval", "Tree works"]
+    proposals = {"Householder": "Single storey rear extension", "Full": "Erection of a detached dwelling",
+                 "Outline": "Outline application for up to 25 dwellings", "Reserved matters": "Appearance, "
+                 "landscaping, layout and scale", "Listed building consent": "Replacement windows",
+                 "Change of use": "Change of use from shop to cafe", "Advertisement consent": "Fascia sign",
+                 "Prior approval": "Agricultural building to dwelling", "Tree works": "Crown reduction of an oak"}
+    for code, name, count in per_ward(rng, residents, 5.0):
+        for _ in range(count):
+            number += 1
+            kind = rng.choices(types, weights=[40, 18, 4, 3, 6, 6, 5, 6, 12])[0]
+            received = rng.choice(YEAR_DAYS)
+            decision = rng.choices(["Approved", "Refused", "Withdrawn", "Pending"], weights=[78, 9, 5, 8])[0]
+            decided = "" if decision == "Pending" else (received + dt.timedelta(days=rng.randint(21, 90))).isoformat()
+            suffix = {"Householder": "HH", "Full": "FUL", "Outline": "OUT", "Reserved matters": "RM",
+                      "Listed building consent": "LB", "Change of use": "FUL", "Advertisement consent": "ADV",
+                      "Prior approval": "PMBPA", "Tree works": "TCA"}[kind]
+            rows.append([f"DC/{received.year % 100}/{number:04d}/{suffix}", received.isoformat(), code, name, kind,
+                         proposals[kind], decision, decided])
+    extracts["planning-applications"] = write_table("wards", f"planning-applications-{WARD_YEAR}",
+                                                    ["application_reference", "received_date", "ward_code",
+                                                     "ward_name", "application_type", "proposal", "decision",
+                                                     "decision_date"], rows)
+
+    rows, number = [], 0
+    bins = ["Black bin (general waste)", "Blue bin (recycling)", "Brown bin (garden waste)", "Glass box"]
+    for code, name, count in per_ward(rng, residents, 8.0):
+        for _ in range(count):
+            number += 1
+            rows.append([f"MB-{230000 + number:06d}", spread(rng, YEAR_DAYS), as_typed(code, number), name,
+                         rng.choices(bins, weights=[40, 35, 20, 5])[0], rng.choices(["true", "false"], [85, 15])[0]])
+    extracts["missed-bin-collections"] = write_table("wards", f"missed-bin-collections-{WARD_YEAR}",
+                                                     ["report_reference", "collection_date", "ward_code",
+                                                      "ward_name", "bin_type", "put_right_in_two_days"], rows)
+
+    rows, number = [], 0
+    activities = ["Pub or bar", "Restaurant", "Shop (alcohol off sales)", "Late night takeaway", "Hotel",
+                  "Sports or social club", "Village hall", "Theatre or cinema", "Other"]
+    names = {"Pub or bar": "The {} Arms", "Restaurant": "{} Kitchen", "Shop (alcohol off sales)": "{} Stores",
+             "Late night takeaway": "{} Grill", "Hotel": "{} House Hotel", "Sports or social club": "{} Social Club",
+             "Village hall": "{} Village Hall", "Theatre or cinema": "{} Playhouse", "Other": "{} Events"}
+    for code, name, count in per_ward(rng, residents, 2.5, town_factor=3.0):
+        for _ in range(count):
+            number += 1
+            activity = rng.choices(activities, weights=[25, 22, 20, 8, 5, 7, 8, 2, 3])[0]
+            club = activity == "Sports or social club" and number % 2 == 0
+            rows.append([f"LN/{number:06d}", names[activity].format(name.split()[0].replace(",", "")), code, name,
+                         "Club premises certificate" if club else "Premises licence", activity,
+                         (dt.date(2005, 11, 24) + dt.timedelta(days=rng.randint(0, 6700))).isoformat()])
+    extracts["licensed-premises"] = write_table("wards", "licensed-premises-2024", ["licence_number", "premises_name",
+                                                "ward_code", "ward_name", "licence_type", "main_activity",
+                                                "granted_date"], rows)
+
+    rows, number = [], 0
+    funds = ["Locality budget", "Community Chest", "Rural Initiatives Fund", "Thriving Communities Fund"]
+    groups = ["Village Hall Committee", "Youth Club", "Scout Group", "Allotment Society", "Community Cafe",
+              "Bowls Club", "Friends of the Park", "Heritage Society", "Food Bank", "Lunch Club"]
+    purposes = ["New equipment", "Building repairs", "Summer activities", "Community event", "Planting and benches"]
+    for code, name, count in per_ward(rng, residents, 0.7):
+        for _ in range(count):
+            number += 1
+            fund = rng.choices(funds, weights=[50, 25, 15, 10])[0]
+            amount = rng.uniform(150, 1500) if fund == "Locality budget" else rng.uniform(1000, 12000)
+            rows.append([f"CG-23-{number:04d}", spread(rng, YEAR_DAYS), code, name,
+                         f"{name.split(',')[0].split(' & ')[0]} {rng.choice(groups)}", fund, rng.choice(purposes),
+                         f"{amount:.2f}"])
+    extracts["community-grants"] = write_table("wards", f"community-grants-{WARD_YEAR}", ["grant_reference",
+                                               "award_date", "ward_code", "ward_name", "recipient", "fund",
+                                               "purpose", "amount"], rows)
+
+    rows, number = [], 0
+    contraventions = [("01", "Higher"), ("12", "Higher"), ("30", "Lower"), ("40", "Higher"), ("83", "Lower"),
+                      ("86", "Lower"), ("87", "Higher")]
+    for code, name, count in per_ward(rng, residents, 4.0, town_factor=9.0):
+        for _ in range(count):
+            number += 1
+            contravention, band = rng.choice(contraventions)
+            where = "Council car park" if contravention in ("83", "86", "87") else "On street"
+            rows.append([f"WS23{number:06d}", spread(rng, YEAR_DAYS), code, name, where, contravention, band,
+                         "70.00" if band == "Higher" else "50.00"])
+    extracts["parking-penalty-charge-notices"] = write_table("wards", f"parking-pcns-{WARD_YEAR}", [
+        "pcn_reference", "issued_date", "ward_code", "ward_name", "location_type", "contravention_code",
+        "charge_band", "charge_amount"], rows)
+    return extracts
+
+
+FLY_TIPPING_HEADER = ["report_reference", "reported_date", "ward_code", "ward_name", "waste_type", "size",
+                      "land_type", "clearance_cost"]
+
+
 def write_mapping(name: str, content: dict) -> None:
     MAPPINGS.mkdir(parents=True, exist_ok=True)
     path = MAPPINGS / f"{DEMO_MAPPING_PREFIX}{name}.yaml"
@@ -189,7 +385,7 @@ def from_example(schema: str, folder: str, period: str) -> str:
 
 # asset id, title, service area, owner role, system, schema, status, personal data, frequency, period,
 # spatial, keywords, theme, extract (glob), mapping, contact mailbox
-def register_rows() -> list[dict]:
+def register_rows(wards: dict[str, str]) -> list[dict]:
     def asset(number, title, area, owner, system, schema, period, frequency, keywords, theme="GOVE",
               status="approved", personal="none", extract=None, mapping=None, spatial=GSS,
               mailbox="opendata@westsuffolk.gov.uk", description=None, tc=True):
@@ -267,10 +463,11 @@ def register_rows() -> list[dict]:
         asset(20, "CCTV camera footage log", "Community Safety", "Community Safety Manager", "CCTV system", None,
               "2024-25", "daily", "cctv; community safety", status="not_for_publication", personal="special_category",
               description="Log of requests for footage of identifiable people.", tc=False),
-        asset(21, "Planning applications received", "Planning and Growth", "Head of Planning", "Planning system", None,
-              "2024-Q3", "weekly", "planning; applications; development", "REGI", status="under_review",
-              description="Applications received, with site address and proposal; agents' details to be removed.",
-              tc=False),
+        asset(21, "Planning applications received", "Planning and Growth", "Head of Planning", "Planning system",
+              "planning-applications", WARD_YEAR, "weekly", "planning; applications; development; wards", "REGI",
+              extract=wards["planning-applications"], tc=False,
+              description="Every planning application received, with the ward it is in, its type and the decision "
+                          "so far. Agents' and applicants' details are not included."),
         asset(22, "Business rates reliefs awarded", "Revenues and Benefits", "Head of Revenues and Benefits",
               "Business rates system", None, "2024-25", "quarterly", "business rates; reliefs", "ECON",
               status="under_review", personal="anonymised",
@@ -289,6 +486,54 @@ def register_rows() -> list[dict]:
               "annual", "toilets; facilities", "SOCI", status="not_for_publication",
               description="Locations and opening hours; to be published once the review of provision is complete.",
               tc=False),
+        *ward_assets(asset, wards),
+    ]
+
+
+def ward_assets(asset, wards: dict[str, str]) -> list[dict]:
+    """The ward-level tables of the demo register (the ward pages compare them)."""
+    ops, by_ward = "Operations", "Every {what}, with the ward it is in ({codes}), so that wards can be compared."
+    return [
+        asset(27, "Fly-tipping reports", ops, "Head of Operations", "Street scene case management",
+              "fly-tipping-reports", WARD_YEAR, "monthly", "fly-tipping; waste; enforcement; wards", "ENVI",
+              extract=wards["fly-tipping-reports"], tc=False,
+              description=by_ward.format(what="report of fly-tipping the council cleared", codes="ONS ward code")),
+        asset(28, "Missed bin collections", ops, "Head of Operations", "Waste collection system",
+              "missed-bin-collections", WARD_YEAR, "monthly", "bins; waste collection; wards", "ENVI",
+              extract=wards["missed-bin-collections"], tc=False,
+              description=by_ward.format(what="missed bin collection reported", codes="ONS ward code")),
+        asset(29, "Licensed premises", "Licensing", "Licensing Manager", "Licensing system", "licensed-premises",
+              "2024-03-31", "monthly", "licensing; alcohol; premises; wards", "ECON;SOCI",
+              extract=wards["licensed-premises"], tc=False,
+              description=by_ward.format(what="premises licence and club premises certificate in force",
+                                         codes="ONS ward code")),
+        asset(30, "Community grants by ward", "Families and Communities", "Head of Families and Communities",
+              "Grants database", "community-grants", WARD_YEAR, "annual", "grants; community; locality budgets; wards",
+              "SOCI", extract=wards["community-grants"], tc=False,
+              description=by_ward.format(what="grant from the council's community funds, councillors' locality "
+                                              "budgets included,", codes="ONS ward code")),
+        asset(31, "Parking penalty charge notices", "Parking Services", "Parking Services Manager",
+              "Parking enforcement system", "parking-penalty-charge-notices", WARD_YEAR, "monthly",
+              "parking; penalty charge notices; enforcement; wards", "TRAN",
+              extract=wards["parking-penalty-charge-notices"], tc=False,
+              description=by_ward.format(what="penalty charge notice issued", codes="ONS ward code")),
+        asset(32, "Ward populations", "Strategy and Performance", "Head of Strategy and Performance",
+              "ONS mid-year population estimates", "ward-populations", "2022", "annual", "population; residents; wards",
+              "SOCI", extract=wards["ward-populations"], tc=False,
+              description="The number of residents of each ward (mid-2022 estimate). The ward pages use it to "
+                          "show figures per 1,000 residents."),
+        asset(33, "Councillors by ward", "Democratic Services", "Head of Democratic Services",
+              "Committee management system", "councillors", "2024-10-07", "irregular",
+              "councillors; elected members; wards", "GOVE", extract=wards["councillors"], tc=False,
+              description="The councillors elected for each of West Suffolk's 43 wards, with their party. "
+                          "The names are made up: they are not West Suffolk's councillors."),
+        asset(34, "Fly-tipping reports 2018 to 2019 (wards before May 2019)", ops, "Head of Operations",
+              "Street scene case management", "fly-tipping-reports", "2018-19", "never",
+              "fly-tipping; waste; wards; historical", "ENVI", extract=wards["fly-tipping-reports/2018-19"], tc=False,
+              description="Fly-tipping reports from before the ward boundaries changed on 2 May 2019, coded to the "
+                          "wards of that time. The ward pages show them by those wards and never add them to "
+                          "today's. The ward codes in this table are stand-ins made up for the demonstration "
+                          "(E05099901 to E05099908); they are not ONS codes."),
     ]
 
 
@@ -318,11 +563,12 @@ def main() -> None:
     ledger_spend(rng)
     card_transactions(rng)
     contracts_register(rng)
+    wards = ward_tables(rng)
     write_mapping("organisation-chart", {
         "description": "The organisation chart already follows its schema; its contacts are council role "
                        "mailboxes, which the personal-data scan accepts.",
     })
-    rows = register_rows()
+    rows = register_rows(wards)
     write_register(rows)
     print(f"Wrote {len(rows)} assets to {HERE / 'register.xlsx'}, extracts in {EXTRACTS}, mappings in {MAPPINGS}")
 
