@@ -21,6 +21,7 @@ __all__ = [
     "westsuffolk_personal_data_allowed_list",
     "westsuffolk_resource_validation_run",
     "westsuffolk_resource_validation_show",
+    "westsuffolk_ward_compare",
 ]
 
 
@@ -87,6 +88,35 @@ def westsuffolk_personal_data_allowed_list(context: Context, data_dict: DataDict
         return allow_list.entries(include_revoked=data_dict["include_revoked"])
     private = ("allowed_by", "revoked_by")
     return [{k: v for k, v in entry.items() if k not in private} for entry in allow_list.entries()]
+
+
+@tk.side_effect_free
+@validate(schema.ward_compare)
+def westsuffolk_ward_compare(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Wards side by side over every ward-level table: the figures of /wards/compare as JSON.
+
+    :param wards: 2 to 6 ONS ward codes (E05 and six digits), as a list or as one text separated by
+        commas. Codes are read without spaces and in capitals (" e05012763" is E05012763); a ward given
+        twice is compared once (a note says so). Unknown codes, fewer than 2 or more than 6 wards are
+        refused with a message saying which and why.
+    :returns: ``wards`` (code, name, seats, residents, councillors), ``district`` (the whole district),
+        ``tables``: for each public ward-level table that passed validation, its dataset, period, the
+        first and last dates in the data, and for each measure the value, unit, rate per residents
+        (where a ward population dataset is published), rank among the 43 wards and the links to the
+        rows behind each number (``rows_url``: CSV, ``api_url``: datastore_search with a filter); the
+        breakdown by category; rows coded to other wards. ``left_out``: tables not used and why.
+        ``url``: the comparison's permanent page; ``csv_url``: the same as CSV.
+
+    Only public datasets count, whoever asks: the answer is the same for everyone.
+    """
+    from ..wards.comparison import WardInputError, compare, parse_wards
+
+    tk.check_access("westsuffolk_ward_compare", context, data_dict)
+    try:
+        codes, notes = parse_wards(data_dict["wards"])
+    except WardInputError as problem:
+        raise tk.ValidationError({"wards": problem.messages}) from None
+    return compare(codes, notes).as_dict()
 
 
 def _is_sysadmin(context: Context) -> bool:

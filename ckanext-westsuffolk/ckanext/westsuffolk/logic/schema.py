@@ -50,3 +50,17 @@ def personal_data_allow_revoke(not_empty: Validator, unicode_safe: Validator) ->
 @validator_args
 def personal_data_allowed_list(default: ValidatorFactory, boolean_validator: Validator) -> Schema:
     return {"include_revoked": [default(False), boolean_validator]}
+
+
+def ward_codes(value: Any) -> list[str]:
+    """A list of ward codes, or one text of comma-separated codes (as in the compare page's address)."""
+    if isinstance(value, str):
+        return [part for part in value.split(",") if part.strip()]
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise tk.Invalid("Give the wards as a list of ONS ward codes, or as one text with the codes separated by commas.")
+
+
+@validator_args
+def ward_compare(not_empty: Validator) -> Schema:
+    return {"wards": [not_empty, ward_codes]}

@@ -6,6 +6,7 @@ from .personal_data import personal_data_blueprint
 from .schemas import schemas_blueprint
 from .transparency import transparency_blueprint
 from .validation import validation_blueprint
+from .wards import wards_blueprint
 
 __all__ = ["api_guide_blueprint", "personal_data_blueprint", "schemas_blueprint", "transparency_blueprint",
-           "validation_blueprint"]
+           "validation_blueprint", "wards_blueprint"]
