@@ -50,17 +50,17 @@ def publish(create_with_upload):
 
     def publish(schema: str, rows: list[dict], *, title: str = "Fly-tipping test", private: bool = False,
                 load: bool = True, types: dict[str, str] | None = None, provenance: str = "official",
-                file_rows: list[dict] | None = None) -> dict:
+                file_rows: list[dict] | None = None, drop: tuple[str, ...] = ()) -> dict:
         dataset = factories.Dataset(owner_org=org["id"], private=private, title=title, data_provenance=provenance,
                                     **COUNCIL_FIELDS)
         resource = create_with_upload(as_csv(schema, rows if file_rows is None else file_rows), f"{schema}.csv",
                                       package_id=dataset["id"], name="2023-24", schema=table_schemas.latest_ref(schema),
                                       context={"user": admin["name"]}, **PERIOD)
         if load:
-            fields = datastore_fields(table_schemas.get_descriptor(schema))
+            fields = [f for f in datastore_fields(table_schemas.get_descriptor(schema)) if f["id"] not in drop]
             for item in fields:
                 item["type"] = (types or {}).get(item["id"], item["type"])
-            records = [{k: (v if v != "" else None) for k, v in row.items()} for row in rows]
+            records = [{k: (v if v != "" else None) for k, v in row.items() if k not in drop} for row in rows]
             helpers.call_action("datastore_create", resource_id=resource["id"], fields=fields, records=records,
                                 force=True)
         return {"dataset": dataset, "resource": helpers.call_action("resource_show", id=resource["id"])}
@@ -178,6 +178,25 @@ class TestFigures:
         assert cost["district"]["value"] is None and cost["wards"][ABBEYGATE]["value"] is None
         assert '1 value in column "clearance_cost" is not a number (for example "£1,200")' in cost["unavailable"]
         assert measure(table_of(result, text_bad["dataset"]), "reports")["district"]["value"] == 3
+
+    def test_a_ward_column_of_junk_keeps_the_wards_exact_and_memory_bounded(self, publish):
+        from ckanext.westsuffolk.wards.figures import MAX_CODES
+
+        good = fly_rows([(ABBEYGATE, "Tyres", "1.00"), (" e05012763", "Tyres", "1.00"), (BARDWELL, "Tyres", "2.00")])
+        junk = fly_rows([(f"junk-{n}", "Tyres", "1.00") for n in range(MAX_CODES + 5)], start=10)
+        fly = publish(FLY, good + junk, title="Junk in the ward column", file_rows=good)
+        table = table_of(compare(ABBEYGATE, BARDWELL), fly["dataset"])
+        reports = measure(table, "reports")
+        assert reports["wards"][ABBEYGATE]["value"] == 2 and reports["wards"][BARDWELL]["value"] == 1
+        assert reports["district"]["value"] == 3 + MAX_CODES + 5
+        assert measure(table, "clearance_cost")["district"]["value"] == 4 + MAX_CODES + 5
+        assert table["not_ward_code_rows"] == MAX_CODES + 5 and table["other_wards"] == []
+        assert any("not a ward code" in note for note in table["notes"])
+
+    def test_a_datastore_table_without_the_ward_column_is_left_out(self, publish):
+        fly = publish(FLY, fly_rows([(ABBEYGATE, "Tyres", "1.00")]), drop=("ward_code",))
+        [left] = [t for t in compare(ABBEYGATE, BARDWELL)["left_out"] if t["dataset"]["name"] == fly["dataset"]["name"]]
+        assert 'no column "ward_code"' in left["reason"]
 
     def test_rows_coded_to_other_wards_are_kept_apart(self, publish):
         older = publish(FLY, fly_rows([("E05099901", "Tyres", "1.00")] * 2 + [("E05099902", "Tyres", "1.00")],

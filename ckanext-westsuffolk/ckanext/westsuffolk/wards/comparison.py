@@ -19,7 +19,14 @@ from urllib.parse import urlencode
 import ckan.plugins.toolkit as tk
 
 from westsuffolk_core import vocabularies
-from westsuffolk_core.ward_level import BOUNDARIES_FROM, Measure, code_problem, current_codes, normalise_code
+from westsuffolk_core.ward_level import (
+    BOUNDARIES_FROM,
+    Measure,
+    code_problem,
+    current_codes,
+    is_ward_code,
+    normalise_code,
+)
 
 from .. import config
 from . import figures as figures_module
@@ -163,6 +170,7 @@ class TableView:
     date_title: str | None = None
     other_wards: list[dict[str, Any]] = field(default_factory=list)  # rows coded to wards not today's
     blank_rows: int = 0
+    not_ward_codes: int = 0  # rows whose ward column holds something that is not a ward code
     older_wards_only: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -185,6 +193,7 @@ class TableView:
             "measures": [measure.as_dict() for measure in self.measures],
             "categories": [category.as_dict() for category in self.categories],
             "other_wards": self.other_wards, "blank_ward_rows": self.blank_rows,
+            "not_ward_code_rows": self.not_ward_codes,
             "older_wards_only": self.older_wards_only, "notes": self.notes,
         }
 
@@ -258,7 +267,10 @@ def compare(codes: list[str], notes: list[str] | None = None, with_councillors: 
         if table.role != "figures":
             continue
         view = _table_view(table, codes, residents, district_residents)
-        views.append(view)
+        if view is None:
+            left_out.append(table)
+        else:
+            views.append(view)
     return Comparison(codes=codes, wards=wards, tables=views, left_out=left_out, notes=list(notes or []),
                       district_residents=district_residents, population=population, councillors=councillor_table,
                       residents=residents)
@@ -305,8 +317,13 @@ def _variants(figures: TableFigures) -> dict[str, list[str]]:
 
 
 def _table_view(table: Table, codes: list[str], residents: dict[str, int],
-                district_residents: int | None) -> TableView:
+                district_residents: int | None) -> TableView | None:
+    """None (and the reason in table.left_out) when the table cannot be compared at all."""
     figures = figures_module.table_figures(table.resource_id, table.level)
+    if table.level.ward_code in figures.missing:
+        table.left_out = (f'Its DataStore table has no column "{table.level.ward_code}" (the ward code), so it '
+                          "cannot be compared ward by ward.")
+        return None
     known = current_codes()
     variants = _variants(figures)
     by_ward: dict[str, Cell] = {}
@@ -318,11 +335,13 @@ def _table_view(table: Table, codes: list[str], residents: dict[str, int],
     total = figures.total
     today_rows = sum(cell.rows for code, cell in by_ward.items() if code in known)
     other = [{"code": code, "name": figures.names.get(variants[code][0]), "rows": cell.rows}
-             for code, cell in sorted(by_ward.items()) if code not in known]
+             for code, cell in sorted(by_ward.items()) if code not in known and is_ward_code(code)]
     blank = figures.by_code[None].rows if None in figures.by_code else 0
+    not_codes = sum(cell.rows for code, cell in by_ward.items() if code not in known and not is_ward_code(code))
     view = TableView(table=table, measures=[], categories=[], first_date=figures.first_date,
                      last_date=figures.last_date, date_title=_field_title(table, table.level.date),
-                     other_wards=other, blank_rows=blank, older_wards_only=today_rows == 0 and bool(other))
+                     other_wards=other, blank_rows=blank, not_ward_codes=not_codes,
+                     older_wards_only=today_rows == 0 and bool(other))
     filters = _Links(table, variants)
     for measure in table.level.measures:
         view.measures.append(_measure_view(measure, codes, by_ward, total, figures, residents, district_residents,
@@ -438,6 +457,10 @@ def _notes(table: Table, figures: TableFigures, view: TableView) -> list[str]:
     if view.blank_rows:
         notes.append(f"{view.blank_rows:,} row{'s have' if view.blank_rows != 1 else ' has'} no ward code: counted "
                      "in the district figure only.")
+    if view.not_ward_codes:
+        count = view.not_ward_codes
+        notes.append(f"{count:,} row{'s have' if count != 1 else ' has'} a value in the ward column that is not a "
+                     "ward code: counted in the district figure only.")
     for name in figures.missing:
         notes.append(f'The DataStore table has no column "{name}", which its table schema names.')
     return notes

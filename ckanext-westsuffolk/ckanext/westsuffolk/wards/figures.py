@@ -29,12 +29,14 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
-from westsuffolk_core.ward_level import WardLevel
+from westsuffolk_core.ward_level import WardLevel, current_codes
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Cell", "TableFigures", "councillors", "table_figures"]
+__all__ = ["NOT_A_WARD", "Cell", "TableFigures", "councillors", "table_figures"]
 
+MAX_CODES = 2000  # distinct ward column values read back; beyond, the rest are one "not a ward" group
+NOT_A_WARD = "\x1fnot a ward"  # that group's key (a text no ward column holds)
 CATEGORY_LIMIT = 25  # most common values of a category column kept; the rest are "all other values"
 STATEMENT_TIMEOUT_MS = 120_000
 CACHE_PREFIX = "westsuffolk:wards:figures:v1"
@@ -92,14 +94,17 @@ class TableFigures:
 
 def table_figures(resource_id: str, level: WardLevel) -> TableFigures:
     """The figures of a DataStore table, from the cache when the table has not changed since."""
-    _ensure_stamp(resource_id)
-    with _snapshot() as conn:
-        stamp = _stamp(conn, resource_id)
-        key = _cache_key(resource_id, stamp, level) if stamp else None
-        cached = _cache_get(key) if key else None
-        if cached is not None:
-            return cached
-        figures = _compute(conn, resource_id, level)
+    for last_try in (False, True):
+        with _snapshot() as conn:
+            stamp = _stamp(conn, resource_id)
+            if stamp or last_try:
+                key = _cache_key(resource_id, stamp, level) if stamp else None
+                cached = _cache_get(key) if key else None
+                if cached is not None:
+                    return cached
+                figures = _compute(conn, resource_id, level)
+                break
+        _record_count(resource_id)  # the table changed since the DataStore last counted it
     if key:
         _cache_set(key, figures)
     return figures
@@ -128,9 +133,9 @@ def _compute(conn: sa.Connection, resource_id: str, level: WardLevel) -> TableFi
     figures.missing = [name for name in dict.fromkeys(wanted) if name and name not in columns]
     if level.ward_code not in columns:
         return figures
-    table, code = _ident(resource_id), _ident(level.ward_code)
+    table = _ident(resource_id)
     sums = _sum_expressions(level, columns, figures)
-    selects = [f"{code}::text AS code", "count(*) AS rows"]
+    selects = ["count(*) AS rows"]
     selects += [f"{expression} AS {_ident('sum_' + name)}" for name, expression in sums.items()]
     selects += _problem_expressions(level, columns, figures)
     dated = level.date if level.date in columns else None
@@ -140,9 +145,17 @@ def _compute(conn: sa.Connection, resource_id: str, level: WardLevel) -> TableFi
     named = level.ward_name if level.ward_name in columns else None
     if named:
         selects.append(f"min({_ident(named)}::text) AS ward_name")
-    result = _run(conn, f"SELECT {', '.join(selects)} FROM {table} GROUP BY 1")
+    code = f"{_ident(level.ward_code)}::text"
+    result = _run(conn, f"SELECT {code} AS code, {', '.join(selects)} FROM {table} GROUP BY 1")
+    rows = result.mappings().fetchmany(MAX_CODES + 1)
+    if len(rows) > MAX_CODES:  # a column of junk: today's wards stay exact, the rest is one group
+        result.close()
+        spaced = f"upper(regexp_replace({code}, '\\s', '', 'g'))"
+        wards = ", ".join(f"'{known}'" for known in current_codes())
+        code = f"CASE WHEN {code} IS NULL THEN NULL WHEN {spaced} IN ({wards}) THEN {code} ELSE '{NOT_A_WARD}' END"
+        rows = _run(conn, f"SELECT {code} AS code, {', '.join(selects)} FROM {table} GROUP BY 1").mappings().all()
     bad: dict[str, list[Any]] = {}
-    for row in result.mappings():
+    for row in rows:
         figures.by_code[row["code"]] = Cell(int(row["rows"]), {name: row["sum_" + name] or Decimal(0)
                                                                for name in sums})
         if named and row["ward_name"]:
@@ -220,7 +233,7 @@ def _date_range(name: str, kind: str) -> tuple[str, str]:
 
 
 def _category(conn: sa.Connection, table: str, code: str, category: str, sums: dict[str, str],
-              figures: TableFigures) -> None:
+              figures: TableFigures) -> None:  # code: the SQL of the ward column's groups
     """The counts and sums of a category column's most common values, by ward code. What is left of
     each ward's total (the rest of the values) is worked out by the caller, so totals always add up."""
     column = f"{_ident(category)}::text"
@@ -229,7 +242,7 @@ def _category(conn: sa.Connection, table: str, code: str, category: str, sums: d
     figures.category_values[category] = list(top)
     values = [value for value in top if value is not None]
     condition = f"{column} = ANY(:values)" + (f" OR {column} IS NULL" if None in top else "")
-    selects = [f"{code}::text AS code", f"{column} AS value", "count(*) AS rows"]
+    selects = [f"{code} AS code", f"{column} AS value", "count(*) AS rows"]
     selects += [f"{expression} AS {_ident('sum_' + name)}" for name, expression in sums.items()]
     result = _run(conn, f"SELECT {', '.join(selects)} FROM {table} WHERE {condition} GROUP BY 1, 2", values=values)
     by_code: dict[str | None, dict[str | None, Cell]] = {}
@@ -316,13 +329,10 @@ def _stamp(conn: sa.Connection, resource_id: str) -> str | None:
     return f"{row[0]}:{row[1]}" if row else None
 
 
-def _ensure_stamp(resource_id: str) -> None:
+def _record_count(resource_id: str) -> None:
     """Have the DataStore record the table's row count, as its own background job does after each write:
     the record is the version stamp the cache is keyed by."""
     try:
-        with _snapshot() as conn:
-            if _stamp(conn, resource_id):
-                return
         from ckanext.datastore.backend import DatastoreBackend
 
         DatastoreBackend.get_active_backend().calculate_record_count(resource_id)
