@@ -276,6 +276,18 @@ class TestPages:
         assert "Demonstration data" in page.body and "not the real councillors" in page.body
         assert "the highest of 43" in page.body and "4 reports" in page.body
 
+    def test_ward_page_lists_the_datasets_about_the_ward(self, app):
+        org = factories.Organization()
+        factories.Dataset(owner_org=org["id"], title="Abbey Gardens visitor survey", spatial_coverage=[ABBEYGATE],
+                          **COUNCIL_FIELDS)
+        factories.Dataset(owner_org=org["id"], title="Bardwell windmill repairs", spatial_coverage=[BARDWELL],
+                          **COUNCIL_FIELDS)
+        factories.Dataset(owner_org=org["id"], title="Private Abbeygate notes", spatial_coverage=[ABBEYGATE],
+                          private=True, **COUNCIL_FIELDS)
+        page = app.get(f"/wards/{ABBEYGATE}")
+        assert "Abbey Gardens visitor survey" in page.body
+        assert "Bardwell windmill repairs" not in page.body and "Private Abbeygate notes" not in page.body
+
     def test_ward_addresses_are_normalised_and_unknown_wards_are_404(self, app):
         moved = app.get("/wards/e05012763", follow_redirects=False)
         assert moved.status_code == 301 and moved.headers["Location"].endswith(f"/wards/{ABBEYGATE}")
