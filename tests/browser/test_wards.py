@@ -82,6 +82,7 @@ def test_a_bad_choice_is_explained_without_javascript(no_script_page, demo):
     response = page.goto("/wards/compare?ward=E05012763&ward=E05O12764")
     assert response.status == 400
     summary = page.locator(".westsuffolk-error-summary")
+    expect(summary).to_be_focused()
     expect(summary).to_contain_text("nearly matches E05012764 (Bardwell)")
     expect(page.locator(f"#ward-{ABBEYGATE}")).to_be_checked()
     summary.get_by_role("link").first.click()

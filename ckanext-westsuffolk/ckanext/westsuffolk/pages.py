@@ -23,6 +23,7 @@ LIGHT_ENDPOINTS = frozenset({
     "activity.package_activity",
     "westsuffolk_schemas.index", "westsuffolk_schemas.read",
     "westsuffolk_transparency.index", "westsuffolk_validation.report",
+    "westsuffolk_wards.index", "westsuffolk_wards.read", "westsuffolk_wards.compare",
 })
 
 # Update frequency -> months until the next release (None: no next update to promise).
