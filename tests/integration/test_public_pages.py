@@ -94,7 +94,7 @@ def test_each_facet_filters_the_results(portal_url, demo):
                               params={"fq": f'{field}:"{value}"', "rows": 100}, timeout=60).json()["result"]
         names = {d["name"] for d in result["results"]}
         assert spend["name"] in names, (field, value)
-        page = get(portal_url, "/dataset/", **{field: value})
+        page = get(portal_url, "/dataset/", q="spending", **{field: value})  # on the first page of results
         assert page.status_code == 200 and spend["title"] in page.text, (field, value)
 
 
