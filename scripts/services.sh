@@ -160,6 +160,10 @@ status() {
   return $rc
 }
 
+# Services outlive this script: they must not inherit a lock's descriptor (`flock LOCK services.sh …`
+# opens LOCK as fd 3 and up), or the lock is held until they stop.
+case "${1:-}" in start-backing|start-ckan|restart-ckan) exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- ;; esac
+
 case "${1:-}" in
   start-backing) start_postgres; start_redis; start_solr ;;
   init) init_instance "${2:?instance: run or test}" ;;
