@@ -81,10 +81,29 @@ def make_tables(ckan: ckanapi.RemoteCKAN) -> dict[str, str]:
         status = ckan.action.resource_show(id=resource["id"]).get("validation_status")
         if status != "success":
             raise SystemExit(f"the example of {schema} did not pass the portal's validation ({status})")
-        ckan.action.datastore_create(resource_id=resource["id"], fields=datastore_fields(descriptor),
-                                     primary_key=descriptor.get("primaryKey", []), force=True)
+        if not portal_loaded(ckan, resource["id"]):
+            ckan.action.datastore_create(resource_id=resource["id"], fields=datastore_fields(descriptor),
+                                         primary_key=descriptor.get("primaryKey", []), force=True)
         made[schema] = resource["id"]
     return made
+
+
+def portal_loaded(ckan: ckanapi.RemoteCKAN, resource_id: str, seconds: int = 300) -> bool:
+    """Whether the portal loaded the checked example into the DataStore itself (a portal that does says so
+    in `datastore_load_status`); the rows are added only after that load, which replaces the table."""
+    deadline = time.monotonic() + seconds
+    while True:
+        resource = ckan.action.resource_show(id=resource_id)
+        status = resource.get("datastore_load_status")
+        if status is None:
+            return False
+        if status not in ("pending", "loading"):
+            if status != "loaded" or not resource.get("datastore_active"):
+                raise SystemExit(f"the portal did not load the benchmark table {resource_id}: {status}")
+            return True
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the portal is still loading the benchmark table {resource_id} after {seconds} s")
+        time.sleep(1)
 
 
 def _literal(text: str) -> str:
