@@ -58,6 +58,7 @@ GBP = "GBP"  # the unit shown as pounds
 NUMBER_TYPES = ("number", "integer")
 BOUNDARIES_FROM = "2 May 2019"  # today's 43 wards (The West Suffolk (Electoral Changes) Order 2018)
 _WARD_CODE = re.compile(r"E05\d{6}")
+CODE_LENGTH = 9  # "E05" and six digits
 _SPACES = re.compile(r"\s+")
 _NAME_NOISE = re.compile(r"[^0-9a-z]+")
 SUGGESTIONS = 3  # nearest wards named in a message
@@ -231,6 +232,8 @@ def _described(code: str) -> str:
 
 
 def _closest_codes(code: str, within: int) -> list[str]:
+    if abs(len(code) - CODE_LENGTH) > within:
+        return []  # every ward code has 9 characters: no edit count to work out (a long value costs nothing)
     scored = sorted((distance(code, known), known) for known in current_codes())
     return [known for score, known in scored if score <= within and score == scored[0][0]]
 

@@ -227,6 +227,9 @@ class TestBadInput:
         (["E05012763", "E05012764", "E05012765", "E05012766", "E05012767", "E05012768", "E05012769"],
          "Choose at most 6 wards to compare (you chose 7)"),
         ([ABBEYGATE, "Abbeygate"], "is a ward's name: write its code, E05012763 (Abbeygate)"),
+        ([ABBEYGATE, BARDWELL, "x" * 100_000], '"' + "x" * 39 + '…" is not one of West Suffolk\'s wards'),
+        ([ABBEYGATE] * 51, "Choose at most 6 wards to compare (you gave 51 values)"),
+        ([ABBEYGATE] + [f"E05{n:06d}" for n in range(10)], "4 more values are not one of West Suffolk's wards"),
     ])
     def test_the_action_refuses_with_a_message(self, wards, says):
         with pytest.raises(tk.ValidationError) as refused:

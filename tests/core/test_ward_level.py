@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from importlib.resources import files
 from pathlib import Path
 
@@ -127,6 +128,13 @@ def test_a_bad_code_says_which_ward_it_nearly_matches(raw, name, kind, says):
     found_kind, detail = code_problem(raw, name)
     assert found_kind == kind
     assert (detail is None) if says is None else (says in detail)
+
+
+def test_a_very_long_value_is_judged_at_once():
+    started = time.perf_counter()
+    assert code_problem("E05012763" * 20_000) == ("unknown", "ward codes are E05 followed by six digits")
+    assert code_problem("E050127633") == ("typo", "it nearly matches E05012763 (Abbeygate)")
+    assert time.perf_counter() - started < 1
 
 
 def test_names_match_ignores_case_punctuation_and_ampersands():

@@ -36,6 +36,8 @@ from .sources import Table, tables
 __all__ = ["MAX_WARDS", "MIN_WARDS", "Comparison", "WardInputError", "compare", "parse_wards"]
 
 MIN_WARDS, MAX_WARDS = 2, 6
+MAX_VALUES = 50  # values looked at in one request: beyond, the choice is refused as too many at once
+PROBLEMS_SHOWN = 6  # messages about single values; the rest are counted
 OTHER_VALUES = "All other values"
 BLANK = "(blank)"
 RATE_PLACES = Decimal("0.01")
@@ -57,25 +59,33 @@ def parse_wards(values: Iterable[str], minimum: int = MIN_WARDS, maximum: int = 
     codes: list[str] = []
     notes, problems = [], []
     known = current_codes()
-    for value in values:
-        for raw in str(value).split(","):
-            if not raw.strip():
-                continue
-            code = normalise_code(raw)
-            if code in known:
-                if code in codes:
-                    note = f"{known[code]} ({code}) was chosen more than once; it is compared once."
-                    if note not in notes:
-                        notes.append(note)
-                else:
-                    codes.append(code)
-                continue
-            kind, detail = code_problem(raw)
-            if kind == "other-wards":
-                problems.append(f'"{raw.strip()}" is not one of West Suffolk\'s {len(known)} wards (in use since '
-                                f"{BOUNDARIES_FROM}). Choose today's wards.")
+    given = [raw for value in values for raw in str(value).split(",") if raw.strip()]
+    if len(given) > MAX_VALUES:
+        raise WardInputError([f"Choose at most {maximum} wards to compare (you gave {len(given):,} values)."])
+    unshown = 0
+    for raw in given:
+        code = normalise_code(raw)
+        if code in known:
+            if code in codes:
+                note = f"{known[code]} ({code}) was chosen more than once; it is compared once."
+                if note not in notes:
+                    notes.append(note)
             else:
-                problems.append(f'"{raw.strip()}" is not one of West Suffolk\'s wards: {detail}.')
+                codes.append(code)
+            continue
+        if len(problems) == PROBLEMS_SHOWN:
+            unshown += 1
+            continue
+        kind, detail = code_problem(raw)
+        shown = _shortened(raw.strip())
+        if kind == "other-wards":
+            problems.append(f'"{shown}" is not one of West Suffolk\'s {len(known)} wards (in use since '
+                            f"{BOUNDARIES_FROM}). Choose today's wards.")
+        else:
+            problems.append(f'"{shown}" is not one of West Suffolk\'s wards: {detail}.')
+    if unshown:
+        problems.append(f"{unshown:,} more value{'s are' if unshown != 1 else ' is'} not one of West Suffolk's "
+                        "wards either.")
     if not problems:
         if len(codes) < minimum:
             problems.append(f"Choose at least {minimum} wards to compare (you chose {len(codes)}).")
@@ -84,6 +94,10 @@ def parse_wards(values: Iterable[str], minimum: int = MIN_WARDS, maximum: int = 
     if problems:
         raise WardInputError(problems)
     return codes, notes
+
+
+def _shortened(value: str, length: int = 40) -> str:
+    return value if len(value) <= length else value[:length - 1] + "…"
 
 
 # ---------------------------------------------------------------------------- what is shown
