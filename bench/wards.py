@@ -162,7 +162,7 @@ def fill(engine: sa.Engine, tables: dict[str, str], rows: int) -> float:
             for start in range(have + 1, rows + 1, BATCH):
                 end = min(start + BATCH - 1, rows)
                 conn.execute(sa.text(f"INSERT INTO {table} ({columns}) SELECT {values} "
-                                     f"FROM generate_series({start}, {end}) AS g"))
+                                     f"FROM generate_series({start}::bigint, {end}::bigint) AS g"))
             conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
             conn.execute(sa.text(f"ANALYZE {table}"))
             # what every DataStore write does: the table's statistics (and so the ward cache) are stale
