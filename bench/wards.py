@@ -120,7 +120,7 @@ def row_expressions(schema: str) -> list[str]:
     descriptor = table_schemas.get_descriptor(schema)
     wards = vocabularies.wards()
     codes, names = _array([w["gss_code"] for w in wards]), _array([w["name"] for w in wards])
-    ward = f"(1 + ((g * 7919) % {len(wards)}))"
+    ward = f"(1 + ((g::bigint * 7919) % {len(wards)})::int)"  # g * 7919 passes 2**31 at 271,000 rows
     keys = set(descriptor.get("primaryKey", []))
     expressions = []
     for k, field in enumerate(descriptor["fields"]):
@@ -162,7 +162,7 @@ def fill(engine: sa.Engine, tables: dict[str, str], rows: int) -> float:
             for start in range(have + 1, rows + 1, BATCH):
                 end = min(start + BATCH - 1, rows)
                 conn.execute(sa.text(f"INSERT INTO {table} ({columns}) SELECT {values} "
-                                     f"FROM generate_series({start}::bigint, {end}::bigint) AS g"))
+                                     f"FROM generate_series({start}, {end}) AS g"))
             conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
             conn.execute(sa.text(f"ANALYZE {table}"))
             # what every DataStore write does: the table's statistics (and so the ward cache) are stale
