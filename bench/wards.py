@@ -28,9 +28,9 @@ import ckanapi
 import requests
 import sqlalchemy as sa
 
-from publish_jobs.datastore import datastore_fields
 from publish_jobs.settings import API_TOKEN_ENV, PORTAL_URL_ENV
 from westsuffolk_core import table_schemas, vocabularies
+from westsuffolk_core.datastore_tables import datastore_fields
 
 REPO = Path(__file__).resolve().parents[1]
 ORGANISATION = "benchmark-wards"

@@ -2,12 +2,14 @@
 example on it (curl and Python ckanapi, with the portal's real ids) runs against the live test portal."""
 from __future__ import annotations
 
+import csv
 import html
 import json
 import os
 import re
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 import requests
@@ -84,3 +86,24 @@ def test_sql_is_read_only(guide):
     count = requests.get(f"{guide['url']}/api/3/action/datastore_search", params={"resource_id": table, "limit": 0},
                          timeout=60).json()["result"]["total"]
     assert count > 0
+
+
+def test_the_ward_comparison_examples_give_the_figures_of_the_compare_page(guide, tmp_path):
+    """The demo register publishes ward-level tables: the action's figures are the CSV download's."""
+    ward_examples = [code for kind, _, code in guide["examples"] if kind == "curl" and "ward" in code]
+    [action] = [code for code in ward_examples if "westsuffolk_ward_compare" in code]
+    [download] = [code for code in ward_examples if "/wards/compare.csv" in code]
+    answer = subprocess.run(["bash", "-c", action], capture_output=True, text=True, timeout=300, check=True)
+    result = json.loads(answer.stdout)["result"]
+    subprocess.run(["bash", "-c", download], cwd=tmp_path, capture_output=True, timeout=300, check=True)
+    rows = list(csv.DictReader((tmp_path / "wards.csv").open(encoding="utf-8")))
+    assert len(result["wards"]) == 2 and result["tables"], "the demo's ward-level tables are compared"
+    checked = 0
+    for table in result["tables"]:
+        for measure in (m for m in table["measures"] if not m["unavailable"]):
+            for code, figure in measure["wards"].items():
+                [row] = [r for r in rows if (r["dataset"], r["measure"], r["category"], r["area_code"])
+                         == (table["dataset"]["name"], measure["name"], "", code)]
+                assert Decimal(row["value"]) == Decimal(str(figure["value"])) and row["unit"] == measure["unit"]
+                checked += 1
+    assert checked >= 2 * 6

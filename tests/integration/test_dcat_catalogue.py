@@ -66,8 +66,10 @@ def test_the_catalogue_has_no_dcat_ap_violations(demo_portal):
     datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
     published = demo_datasets(demo_portal)
     assert {f"{demo_portal['url']}/dataset/{d['id']}" for d in published} <= set(map(str, datasets))
-    # every Transparency Code dataset, as the publish jobs create it (the register's own schema is not one)
-    missing = {d["name"] for d in table_schemas.list_schemas()} - {d["transparency_code_category"] for d in published}
+    # every Transparency Code dataset, as the publish jobs create it (the register's own schema is not one;
+    # ward-level tables are not Transparency Code tables)
+    missing = ({d["name"] for d in table_schemas.list_schemas() if "transparencyCode" in d}
+               - {d["transparency_code_category"] for d in published})
     assert missing <= {"information-asset-register"}, missing
     for shapes_file in ("shapes.ttl", "range.ttl"):
         violations, _results, text = shacl(graph, shapes_file)

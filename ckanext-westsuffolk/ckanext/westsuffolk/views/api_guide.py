@@ -42,6 +42,7 @@ class Ids:
     column: str = "COLUMN"
     value: str = "VALUE"
     sort: str = "_id"
+    wards: tuple[str, str] = ("E05012763", "E05012774")  # Abbeygate, Haverhill Central
 
 
 def _context() -> dict:
@@ -156,11 +157,24 @@ def sections(ids: Ids) -> list[Section]:
         _python(f"mine = portal.action.package_search(include_private=True, fq={mine!r})\n"
                 "print(mine['count'])", token=True),
     ]
+    first, second = ids.wards
+    wards = [
+        _curl(f"{api}/westsuffolk_ward_compare", ("wards", f"{first},{second}")),
+        _python(f"result = portal.action.westsuffolk_ward_compare(wards=[{first!r}, {second!r}])\n"
+                "for table in result['tables']:\n"
+                "    for measure in table['measures']:\n"
+                "        values = {code: figure['value'] for code, figure in measure['wards'].items()}\n"
+                "        print(table['dataset']['title'], '|', measure['title'], values, 'district:',\n"
+                "              measure['district']['value'], measure['unit'], table['period'])\n"
+                "print(result['url'])"),
+        Example("curl", f"curl -sS -o wards.csv {shlex.quote(f'{site}/wards/compare.csv?ward={first}&ward={second}')}"),
+    ]
     made = [Section("find", "Find datasets: search, facets and paging", found),
             Section("fetch", "Fetch one dataset", one),
             Section("rows", "Query a table's rows", rows),
             Section("dump", "Download a whole table", dumps),
             Section("sql", "SQL", sql_examples),
+            Section("wards", "Compare wards", wards),
             Section("dcat", "DCAT for catalogues", dcat),
             Section("feeds", "Atom feeds", feeds),
             Section("cors", "From a web page (CORS)", cors),

@@ -2,8 +2,8 @@
 schema, as an anonymous visitor sees them (a comparison is the same for everyone who opens its link).
 
 For each dataset and ward-level schema the latest resource (by its period) is used. It is left out,
-with the reason shown, when it has not passed validation, is not in the DataStore, or cannot be read by
-the public; private datasets are never found at all.
+with the reason shown, when it has not passed validation, its file is not (or not yet) what the DataStore
+holds, or it cannot be read by the public; private datasets are never found at all.
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from westsuffolk_core import table_schemas
-from westsuffolk_core.statuses import Status
+from westsuffolk_core.statuses import LoadStatus, Status
 from westsuffolk_core.ward_level import PROPERTY, WardLevel, ward_level
 
-from ..validation import store
+from ..validation import records, store
 
 __all__ = ["Table", "schema_levels", "tables"]
 
@@ -130,6 +130,18 @@ def _check(table: Table) -> None:
             problems = f"{count:,} problem{'s' if count != 1 else ''}" if count else "a problem"
             table.left_out = (f"Its latest file ({label}) did not pass validation ({problems}), so its figures "
                               "are not used.")
+        return
+    load = records.load_status(record)
+    if load in (LoadStatus.PENDING, LoadStatus.LOADING):
+        table.left_out = f"Its latest file ({label}) is still being loaded into the DataStore."
+        return
+    if load != LoadStatus.LOADED:
+        # the DataStore may still hold an earlier file's table: its figures are not this file's
+        why = ((record.get("datastore") or {}).get("message") or "").strip()
+        table.left_out = (f"Its latest file ({label}) is not in the DataStore, so its figures cannot be added up."
+                          + (f" {why}" if why else ""))
+        table.report_url = tk.url_for("westsuffolk_validation.report", id=table.dataset["name"],
+                                      resource_id=resource["id"])
         return
     if not resource.get("datastore_active"):
         table.left_out = f"Its latest file ({label}) is not in the DataStore yet, so its figures cannot be added up."
