@@ -1,0 +1,296 @@
+"""How good a dataset is, worked out from facts about it — the one place the scoring is written down.
+
+CKAN-free: it reads a dataset as a plain dict (the shape the portal's API returns: title, notes,
+owner_org, license_id and isopen, contact_name, contact_email, update_frequency, temporal_start and
+temporal_end, spatial_coverage, theme, tags, transparency_code_category, schema_url, resources with
+format, description, schema, validation_status, period_end, created and last_modified) and is told
+whether the portal publishes DCAT for it. Four measures, each a fact anyone can check:
+
+1. Valid against its schema (`validity`): the files that name a table schema, as last checked —
+   `valid` (every one passed), `invalid` (any failed, or could not be read), `pending` (any still to be
+   checked, none failed), or `no_schema` (no file names a schema, so nothing is checked against one).
+
+2. Openness stars (`stars`, 0–4, Tim Berners-Lee's five-star scheme; each star needs the ones before):
+   1★ an open licence (the licence is open by the Open Definition: OGL, CC BY, ODbL…) and at least
+      one file or link; 2★ a file in a machine-readable structured format (CSV, spreadsheet, JSON,
+      XML, GeoJSON…, not PDF or an image); 3★ a file in an open, non-proprietary format (CSV, ODS,
+      JSON, XML, GeoJSON, RDF…: not XLS, XLSX or a shapefile); 4★ the data is described for
+      machines: a table schema URI (the dataset's schema_url or a file naming a table schema) and
+      DCAT metadata published by the portal. 5★ (links to other people's data) is not awarded: the
+      portal does not add them. `next_star` says what the next star needs.
+
+3. Fresh or overdue (`freshness`) against the update frequency. The next update is due one interval
+   after the newest data — the latest `period_end` of a file, or, for files without a period, the day
+   the newest file was added or replaced — plus an allowance to publish it (the Code's month for
+   quarterly and longer intervals; 15 days for monthly, 3 for weekly, 1 for daily data):
+   `fresh` until that day, `overdue` after it; `no_schedule` for irregular, historical or unset
+   frequencies; `no_data` when there is no file. A quarterly dataset whose newest file covers July to
+   September is due by 31 January (October to December, plus a month).
+
+4. Metadata completeness (`completeness`, a percentage, and `missing`, in plain words): the council
+   dataset schema's required fields and DCAT-AP 3's mandatory and recommended properties that the
+   portal maps — title, description, service area (publisher), licence, contact point (team and role
+   mailbox), update frequency, personal data statement, at least one file (distribution), keywords,
+   area covered (spatial), period covered (temporal: from and to), theme, a format and a description
+   for every file, and for Transparency Code data the table schema URL data.gov.uk reads.
+
+What needs attention first (`attention`, most urgent first): 1. failed validation, 2. overdue,
+3. missing metadata.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .deadlines import add_months, long_date
+
+__all__ = [
+    "INVALID",
+    "MACHINE_READABLE",
+    "NO_SCHEMA",
+    "OPEN_FORMATS",
+    "PENDING",
+    "VALID",
+    "Quality",
+    "assess",
+    "completeness",
+    "freshness",
+    "stars",
+    "validity",
+]
+
+VALID, INVALID, PENDING, NO_SCHEMA = "valid", "invalid", "pending", "no_schema"
+FRESH, OVERDUE, NO_SCHEDULE, NO_DATA = "fresh", "overdue", "no_schedule", "no_data"
+VALIDITY_LABELS = {VALID: "Valid against its schema", INVALID: "Fails validation", PENDING: "Validation pending",
+                   NO_SCHEMA: "No table schema"}
+FRESHNESS_LABELS = {FRESH: "Up to date", OVERDUE: "Update overdue", NO_SCHEDULE: "No update schedule",
+                    NO_DATA: "No data yet"}
+
+# Formats a program can read as structured data (2★) and those that are also open standards (3★).
+OPEN_FORMATS = frozenset({"CSV", "TSV", "ODS", "JSON", "GEOJSON", "XML", "RDF", "TTL", "JSON-LD", "JSONLD", "N3",
+                          "NT", "KML", "GML", "GPX", "GPKG", "GEOPACKAGE", "TXT", "PARQUET", "SPARQL"})
+MACHINE_READABLE = OPEN_FORMATS | {"XLS", "XLSX", "XLSM", "SHP", "SHAPEFILE", "MDB", "DBF", "ZIP"}
+# interval (months, days) and the allowance to publish after it
+SCHEDULES: dict[str, tuple[int, int, int]] = {  # frequency: (months, days, allowance in days)
+    "daily": (0, 1, 1), "weekly": (0, 7, 3), "monthly": (1, 0, 15), "quarterly": (3, 0, 0),
+    "biannual": (6, 0, 0), "annual": (12, 0, 0),
+}
+ALLOWANCE_MONTHS = 1  # quarterly and longer: the Code's one month after the period
+FREQUENCY_WORDS = {"daily": "every day", "weekly": "every week", "monthly": "every month", "quarterly": "every quarter",
+                   "biannual": "twice a year", "annual": "every year"}
+
+
+def _list(value: Any) -> list:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            return list(json.loads(value))
+        except ValueError:
+            return [value]
+    return [value] if value else []
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _files(dataset: dict) -> list[dict]:
+    return [r for r in dataset.get("resources") or [] if r.get("url")]
+
+
+def _format(resource: dict) -> str:
+    text = (resource.get("format") or "").strip().upper().lstrip(".")
+    if not text:
+        path = (resource.get("url") or "").split("?", 1)[0].rsplit("/", 1)[-1]
+        text = path.rsplit(".", 1)[-1].upper() if "." in path else ""
+    return text
+
+
+# ---- 1. valid against its schema -------------------------------------------------------------
+def validity(dataset: dict) -> str:
+    found = {str(r.get("validation_status") or PENDING) for r in _files(dataset) if r.get("schema")}
+    if not found:
+        return NO_SCHEMA
+    if found & {"failure", "error"}:
+        return INVALID
+    return VALID if found == {"success"} else PENDING
+
+
+# ---- 2. openness stars -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Stars:
+    count: int
+    next_star: str | None  # what the next star needs, in plain words
+
+
+def stars(dataset: dict, dcat: bool = True) -> Stars:
+    files = _files(dataset)
+    formats = {_format(r) for r in files}
+    if not _is_open(dataset):
+        return Stars(0, "Publish it under an open licence, such as the Open Government Licence.")
+    if not files:
+        return Stars(0, "Add a file or a link to the data.")
+    if not formats & MACHINE_READABLE:
+        return Stars(1, "Add the data in a machine-readable format such as CSV, not only as a document or image.")
+    if not formats & OPEN_FORMATS:
+        return Stars(2, "Add the data in an open format such as CSV, as well as the spreadsheet.")
+    schema = bool(dataset.get("schema_url")) or any(r.get("schema") for r in files)
+    if not (schema and dcat):
+        return Stars(3, "Name the table schema the files follow (the portal then publishes its URI in the "
+                        "DCAT metadata)." if not schema else "The portal must publish DCAT metadata for it.")
+    return Stars(4, None)
+
+
+def _is_open(dataset: dict) -> bool:
+    if "isopen" in dataset:
+        return bool(dataset["isopen"])
+    return (dataset.get("license_id") or "") in {"uk-ogl", "OGL-UK-3.0", "cc-by", "cc-by-sa", "cc-zero", "odc-by",
+                                                  "odc-odbl", "odc-pddl"}
+
+
+# ---- 3. fresh or overdue ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Freshness:
+    status: str
+    due: dt.date | None = None  # when the next update is due
+    newest: dt.date | None = None  # the newest data (period end, or when the newest file arrived)
+
+
+def freshness(dataset: dict, today: dt.date) -> Freshness:
+    files = _files(dataset)
+    if not files:
+        return Freshness(NO_DATA)
+    schedule = SCHEDULES.get(dataset.get("update_frequency") or "")
+    ends = [d for d in (_date(r.get("period_end")) for r in files) if d]
+    if ends:
+        newest = max(ends)
+        start = newest + dt.timedelta(days=1)  # the next period starts the day after
+    else:
+        newest = max((d for r in files for d in (_date(r.get("last_modified")), _date(r.get("created"))) if d),
+                     default=_date(dataset.get("metadata_modified")) or today)
+        start = newest
+    if schedule is None:
+        return Freshness(NO_SCHEDULE, None, newest)
+    months, days, allowance = schedule
+    next_end = add_months(start, months) + dt.timedelta(days=days)
+    if ends:
+        next_end -= dt.timedelta(days=1)  # the last day of the next period
+    if months >= 3:  # the Code's month: 30 September -> 31 October
+        due = add_months(next_end + dt.timedelta(days=1), ALLOWANCE_MONTHS) - dt.timedelta(days=1)
+    else:
+        due = next_end + dt.timedelta(days=allowance)
+    return Freshness(FRESH if today <= due else OVERDUE, due, newest)
+
+
+# ---- 4. metadata completeness ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    key: str
+    missing: str  # what is missing, in plain words
+    source: str  # council schema, DCAT-AP, data.gov.uk
+
+
+def _checks(dataset: dict) -> list[tuple[Check, bool]]:
+    files = _files(dataset)
+    tags = dataset.get("tags") or [t for t in (dataset.get("tag_string") or "").split(",") if t.strip()]
+    checks = [
+        (Check("title", "a title", "council schema; DCAT-AP mandatory"), bool(dataset.get("title"))),
+        (Check("description", "a description", "council schema; DCAT-AP mandatory"),
+         bool((dataset.get("notes") or "").strip())),
+        (Check("publisher", "a service area (publisher)", "council schema; DCAT-AP recommended"),
+         bool(dataset.get("owner_org") or dataset.get("organization"))),
+        (Check("licence", "a licence", "council schema; DCAT-AP recommended"),
+         bool(dataset.get("license_id")) and dataset.get("license_id") != "notspecified"),
+        (Check("contact", "a contact team and role mailbox (contact point)", "council schema; DCAT-AP recommended"),
+         bool(dataset.get("contact_name") and dataset.get("contact_email"))),
+        (Check("frequency", "an update frequency", "council schema; DCAT-AP optional"),
+         bool(dataset.get("update_frequency"))),
+        (Check("personal_data", "a personal data statement", "council schema"), bool(dataset.get("personal_data"))),
+        (Check("distribution", "a file or link (distribution)", "DCAT-AP recommended"), bool(files)),
+        (Check("keywords", "keywords", "DCAT-AP recommended"), bool(tags)),
+        (Check("spatial", "the area covered", "DCAT-AP recommended"), bool(_list(dataset.get("spatial_coverage")))),
+        (Check("temporal", "the period covered (from and to)", "DCAT-AP recommended"),
+         bool(dataset.get("temporal_start") and dataset.get("temporal_end"))),
+        (Check("theme", "a data theme", "DCAT-AP recommended"), bool(_list(dataset.get("theme")))),
+        (Check("file_formats", "a format for every file", "DCAT-AP recommended"),
+         bool(files) and all(_format(r) for r in files)),
+        (Check("file_descriptions", "a description for every file", "DCAT-AP recommended"),
+         bool(files) and all((r.get("description") or "").strip() for r in files)),
+    ]
+    if dataset.get("transparency_code_category"):
+        checks.append((Check("schema_url", "the table schema URL (read by data.gov.uk)", "data.gov.uk"),
+                       bool(dataset.get("schema_url"))))
+    return checks
+
+
+def completeness(dataset: dict) -> tuple[int, list[str]]:
+    """(percentage of the checks met, rounded down; what is missing, in plain words)."""
+    checks = _checks(dataset)
+    missing = [check.missing for check, met in checks if not met]
+    return (len(checks) - len(missing)) * 100 // len(checks), missing
+
+
+# ---- together --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Quality:
+    validity: str
+    stars: int
+    next_star: str | None
+    freshness: str
+    due: dt.date | None
+    newest: dt.date | None
+    completeness: int
+    missing: list[str]
+    attention: list[tuple[int, str]] = field(default_factory=list)  # (1 most urgent, message)
+
+    @property
+    def validity_label(self) -> str:
+        return VALIDITY_LABELS[self.validity]
+
+    @property
+    def freshness_label(self) -> str:
+        return FRESHNESS_LABELS[self.freshness]
+
+    @property
+    def summary(self) -> str:
+        """One line: "4 of 5 stars · Valid against its schema · Up to date · Metadata 93% complete"."""
+        return (f"{self.stars} of 5 stars · {self.validity_label} · {self.freshness_label} · "
+                f"Metadata {self.completeness}% complete")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"validity": self.validity, "stars": self.stars, "next_star": self.next_star,
+                "freshness": self.freshness, "next_update_due": self.due.isoformat() if self.due else None,
+                "newest_data": self.newest.isoformat() if self.newest else None,
+                "completeness": self.completeness, "missing": self.missing, "summary": self.summary,
+                "attention": [{"priority": p, "message": m} for p, m in self.attention]}
+
+
+def assess(dataset: dict, today: dt.date | None = None, dcat: bool = True) -> Quality:
+    """Every measure for one dataset on `today` (default: the clock's today)."""
+    today = today or dt.date.today()
+    valid = validity(dataset)
+    star = stars(dataset, dcat)
+    fresh = freshness(dataset, today)
+    percent, missing = completeness(dataset)
+    attention = []
+    if valid == INVALID:
+        attention.append((1, ("A file fails validation against its table schema: open its validation report and "
+                             "upload a corrected file.")))
+    if fresh.status == OVERDUE:
+        every = FREQUENCY_WORDS.get(dataset.get("update_frequency") or "", "regularly")
+        attention.append((2, (f"An update was due by {long_date(fresh.due)}: the dataset is published {every} and "
+                             f"its newest data is from {long_date(fresh.newest)}.")))
+    if missing:
+        attention.append((3, f"Metadata missing: {', '.join(missing)}."))
+    return Quality(valid, star.count, star.next_star, fresh.status, fresh.due, fresh.newest, percent, missing,
+                   attention)
