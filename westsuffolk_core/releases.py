@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["KEYS_KEPT", "RowDiff", "diff", "first_note", "note", "primary_key", "record"]
+__all__ = ["KEYS_KEPT", "RowDiff", "diff", "first_note", "key_of", "note", "primary_key", "record"]
 
 KEYS_KEPT = 100  # keys of each kind kept on the resource; the run report keeps them all
 TRUE_WORDS = {"true", "1", "yes", "t"}
@@ -65,12 +65,22 @@ def _key_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
 
+def _kinds(schema: dict) -> dict[str, str]:
+    return {f["name"]: f.get("type", "string") for f in schema["fields"]}
+
+
+def key_of(schema: dict, row: dict) -> tuple[str, ...]:
+    """A row's primary key as `diff` spells it, whether the row came from the DataStore or a CSV."""
+    kinds = _kinds(schema)
+    return tuple(_key_text(_normal(kinds.get(name, "string"), row.get(name))) for name in primary_key(schema))
+
+
 def diff(schema: dict, old_rows: Iterable[dict], new_rows: Iterable[dict]) -> RowDiff:
     """Rows added, removed and changed (with the fields that changed), matched by primary key."""
     key_fields = primary_key(schema)
     if not key_fields:
         raise ValueError(f"The table schema {schema.get('name')} has no primary key, so rows cannot be matched.")
-    kinds = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+    kinds = _kinds(schema)
 
     def index(rows: Iterable[dict]) -> dict[tuple[str, ...], dict[str, Any]]:
         found = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import csv
 import itertools
+import json
 import shutil
 from pathlib import Path
 
@@ -259,6 +260,29 @@ def test_changed_extract_replaces_file_and_table_only(portal, register):
     assert actions == ["resource_patch", "resource_patch"]
     resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
     assert portal.datastore[resource["id"]] == len(lines) - 2  # header and the removed row
+
+
+def test_a_replaced_table_gets_a_release_note_and_a_diff_by_key(portal, register):
+    run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    assert resource["release_note"] == "First release: 5 rows."
+    extract = register.parent / "extracts" / "fraud-2023-24.csv"
+    lines = extract.read_text().splitlines()  # 2019-20 to 2023-24
+    changed = lines[1].replace(",139,", ",140,")  # 2019-20: fraud_cases_investigated 139 -> 140
+    added = lines[-1].replace("2023-24", "2025-26").replace("2024-03-31", "2026-03-31")  # 2023-24 goes
+    assert changed != lines[1] and added != lines[-1]
+    extract.write_text("\n".join([lines[0], changed, *lines[2:-1], added]) + "\n")
+    results = run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    assert resource["release_note"] == "1 row added, 1 removed, 1 changed (fraud cases investigated)."
+    assert results["IAR-0001"].release_note == resource["release_note"]
+    kept = json.loads(resource["release_diff"])
+    assert kept["keys"] == {"added": ["2025-26"], "removed": ["2023-24"], "changed": ["2019-20"]}
+    assert kept["changed_columns"] == {"fraud_cases_investigated": 1} and kept["released_at"]
+    assert results["IAR-0001"].as_dict()["release_changes"]["keys"]["added"] == ["2025-26"]
+    # the note goes on with the hash, in the same write that marks the resource complete
+    [patch] = [data for action, data in portal.calls[-6:] if action == "resource_patch" and "hash" in data and data["hash"]]
+    assert patch["release_note"] == resource["release_note"]
 
 
 def test_new_period_adds_a_resource_and_widens_the_dates(portal, tmp_path):
