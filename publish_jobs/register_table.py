@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from westsuffolk_core import vocabularies
+from westsuffolk_core.dataset_fields import REGISTER_DATASET, REGISTER_TABLE_SCHEMA
 from westsuffolk_core.personal_data import AllowList
 from westsuffolk_core.schema_urls import SCHEMA_TYPE, schema_url
 
@@ -44,8 +45,7 @@ from .settings import DEFAULT_THEME, HASH_PREFIX, PUBLISHABLE_PERSONAL_DATA, SYN
 
 log = logging.getLogger(__name__)
 
-SCHEMA_NAME = "information-assets"
-DATASET_NAME = "information-asset-register"
+SCHEMA_NAME, DATASET_NAME = REGISTER_TABLE_SCHEMA, REGISTER_DATASET
 RESULT_ID = "register"  # how the run report names this result
 TITLE = "Information asset register: what the council holds"
 RESOURCE_NAME = "Information asset register"

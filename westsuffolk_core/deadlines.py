@@ -76,6 +76,7 @@ QUARTERS_SHOWN, YEARS_SHOWN = 8, 3
 # When a schema gives no deadline: the Code's month for quarterly data, the council's three months otherwise.
 DEFAULT_MONTHS = {QUARTERLY: 1, ANNUAL: 3}
 QUARTER_NAMES = ("January to March", "April to June", "July to September", "October to December")
+QUARTER_SHORT = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -95,6 +96,7 @@ class Period:
     label: str  # July to September 2026, April 2025 to March 2026, one-off
     start: dt.date
     end: dt.date
+    short: str = ""  # Jul–Sep 2026, 2025-26: a column heading
 
 
 def quarters(today: dt.date, count: int = QUARTERS_SHOWN) -> list[Period]:
@@ -106,7 +108,7 @@ def quarters(today: dt.date, count: int = QUARTERS_SHOWN) -> list[Period]:
             year, index = year - 1, 3
         start = dt.date(year, 3 * index + 1, 1)
         found.append(Period(f"{year}-Q{index + 1}", f"{QUARTER_NAMES[index]} {year}", start,
-                            add_months(start, 3) - dt.timedelta(days=1)))
+                            add_months(start, 3) - dt.timedelta(days=1), f"{QUARTER_SHORT[index]} {year}"))
         index -= 1
     return found
 
@@ -117,8 +119,9 @@ def financial_years(today: dt.date, count: int = YEARS_SHOWN) -> list[Period]:
     found = []
     for year in range(first, first - count, -1):
         start = dt.date(year, FINANCIAL_YEAR_START_MONTH, 1)
-        found.append(Period(f"{year}-{(year + 1) % 100:02d}", f"April {year} to March {year + 1}", start,
-                            add_months(start, 12) - dt.timedelta(days=1)))
+        key = f"{year}-{(year + 1) % 100:02d}"
+        found.append(Period(key, f"April {year} to March {year + 1}", start,
+                            add_months(start, 12) - dt.timedelta(days=1), key))
     return found
 
 
@@ -343,6 +346,8 @@ def _publications(obligation: Obligation, datasets: list[dict], today: dt.date,
                         "check its 'Period to' date (a snapshot's period is the day it was taken).")
                 continue
             published = _date(resource.get("created")) or today
+            if published > today:
+                continue  # asked about an earlier day: the file did not exist yet
             found.append(Publication(start, end, published, resource.get("id") or "", resource.get("name") or "",
                                      dataset.get("name") or "", dataset.get("title") or ""))
     _overlaps(obligation, found, problems)
@@ -407,7 +412,7 @@ def _statuses(obligation: Obligation, periods: list[Period], found: list[Publica
 
 def _once(obligation: Obligation, found: list[Publication], today: dt.date) -> list[PeriodStatus]:
     due = obligation.due_date or today - dt.timedelta(days=1)
-    period = Period(ONCE, "one-off", due, due)
+    period = Period(ONCE, "one-off", due, due, "One-off")
     first = min(found, key=lambda p: p.published, default=None)
     if first is not None:
         return [PeriodStatus(period, due, ON_TIME if first.published <= due else LATE, first.published, [first])]

@@ -32,7 +32,8 @@ whether the portal publishes DCAT for it. Four measures, each a fact anyone can 
    portal maps — title, description, service area (publisher), licence, contact point (team and role
    mailbox), update frequency, personal data statement, at least one file (distribution), keywords,
    area covered (spatial), period covered (temporal: from and to), theme, a format and a description
-   for every file, and for Transparency Code data the table schema URL data.gov.uk reads.
+   for every file (when there are files), and for Transparency Code data the table schema URL data.gov.uk
+   reads.
 
 What needs attention first (`attention`, most urgent first): 1. failed validation, 2. overdue,
 3. missing metadata.
@@ -222,11 +223,13 @@ def _checks(dataset: dict) -> list[tuple[Check, bool]]:
         (Check("temporal", "the period covered (from and to)", "DCAT-AP recommended"),
          bool(dataset.get("temporal_start") and dataset.get("temporal_end"))),
         (Check("theme", "a data theme", "DCAT-AP recommended"), bool(_list(dataset.get("theme")))),
-        (Check("file_formats", "a format for every file", "DCAT-AP recommended"),
-         bool(files) and all(_format(r) for r in files)),
-        (Check("file_descriptions", "a description for every file", "DCAT-AP recommended"),
-         bool(files) and all((r.get("description") or "").strip() for r in files)),
     ]
+    if files:  # without files, "a file or link" says it
+        checks += [
+            (Check("file_formats", "a format for every file", "DCAT-AP recommended"), all(_format(r) for r in files)),
+            (Check("file_descriptions", "a description for every file", "DCAT-AP recommended"),
+             all((r.get("description") or "").strip() for r in files)),
+        ]
     if dataset.get("transparency_code_category"):
         checks.append((Check("schema_url", "the table schema URL (read by data.gov.uk)", "data.gov.uk"),
                        bool(dataset.get("schema_url"))))

@@ -142,6 +142,11 @@ def test_each_missing_property_is_named(changes, missing):
     assert percent == 14 * 100 // 15
 
 
+def test_file_checks_count_only_when_there_are_files():
+    percent, missing = quality.completeness(variant(resources=[]))
+    assert missing == ["a file or link (distribution)"] and percent == 12 * 100 // 13
+
+
 def test_the_schema_url_counts_only_for_transparency_code_data():
     dataset = variant(transparency_code_category="", schema_url="")
     assert quality.completeness(dataset) == (100, [])
