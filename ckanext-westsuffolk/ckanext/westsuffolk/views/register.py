@@ -52,7 +52,7 @@ def _rows(resource_id: str) -> list[dict]:
 def _public_datasets() -> dict[str, str]:
     """asset id -> name of its public dataset: links go to what is really public now."""
     found = tk.get_action("package_search")({"ignore_auth": True}, {
-        "fq": f"{ASSET_ID_FIELD}:[* TO *]", "rows": PAGE, "include_private": False, "fl": f"name,{ASSET_ID_FIELD}"})
+        "fq": f"{ASSET_ID_FIELD}:[* TO *]", "rows": PAGE, "include_private": False})
     return {d.get(ASSET_ID_FIELD): d["name"] for d in found["results"] if d.get(ASSET_ID_FIELD)}
 
 
