@@ -301,7 +301,7 @@ PUBLICATION_REASONS = {
     "IAR-0023": "Under review: figures for small teams are being grouped so that no one can be identified.",
     "IAR-0025": "Superseded by the controlled parking spaces dataset.",
     "IAR-0026": "The review of public toilet provision must finish first; the list will be published then.",
-    "IAR-0027": "Commercial confidence: the operator's prices and margins stay confidential until the contract "
+    "IAR-0060": "Commercial confidence: the operator's prices and margins stay confidential until the contract "
                 "ends; its value and term are in the contracts dataset.",
 }
 
@@ -309,7 +309,7 @@ PUBLICATION_REASONS = {
 def held_back_rows() -> list[dict]:
     """An asset held back for commercial confidence (the other held-back assets are in register_rows)."""
     return [{
-        "asset_id": "IAR-0027", "title": "Leisure centres operating contract: prices and performance",
+        "asset_id": "IAR-0060", "title": "Leisure centres operating contract: prices and performance",
         "description": "The operator's prices, margins and monthly performance reports for the council's leisure "
                        "centres.",
         "service_area": "Leisure and Culture", "information_asset_owner": "Head of Leisure and Culture",

@@ -22,7 +22,7 @@ ROWS = [
      "service_area": "Revenues and Benefits", "publication_status": "not_for_publication",
      "reason_not_published": "It holds personal data about individuals, which the council does not publish.",
      "update_frequency": "monthly", "spatial_coverage": "E07000245", "last_reviewed": "2024-10-07"},
-    {"asset_id": "IAR-0027", "title": "Leisure contract prices", "description": "The operator's prices.",
+    {"asset_id": "IAR-0060", "title": "Leisure contract prices", "description": "The operator's prices.",
      "service_area": "Leisure and Culture", "publication_status": "not_for_publication",
      "reason_not_published": "Commercial confidence: prices stay confidential until the contract ends.",
      "update_frequency": "monthly", "spatial_coverage": "E07000245", "last_reviewed": "2024-10-07"},
@@ -58,7 +58,7 @@ class TestWhatTheCouncilHolds:
         assert table.count("<tr id=") == 4
         spend = table.split('<tr id="IAR-0001">')[1].split("</tr>")[0]
         assert f'href="/dataset/{published_register["name"]}"' in spend and "Published" in spend
-        leisure = table.split('<tr id="IAR-0027">')[1].split("</tr>")[0]
+        leisure = table.split('<tr id="IAR-0060">')[1].split("</tr>")[0]
         assert "Not published" in leisure and "Commercial confidence: prices stay confidential" in leisure
         assert "href=" not in leisure  # not published: nothing to link to
         odd = table.split('<tr id="IAR-0030">')[1].split("</tr>")[0]
@@ -70,7 +70,7 @@ class TestWhatTheCouncilHolds:
     def test_search_by_words_and_status(self, app, published_register):
         url = tk.url_for("westsuffolk_register.index")
         found = html.unescape(app.get(url, query_string={"q": "commercial CONTRACT"}).body)
-        assert found.count("<tr id=") == 1 and '<tr id="IAR-0027">' in found
+        assert found.count("<tr id=") == 1 and '<tr id="IAR-0060">' in found
         assert "1 of 4 assets match." in found
         held = html.unescape(app.get(url, query_string={"status": "not_for_publication"}).body)
         assert held.count("<tr id=") == 2
