@@ -19,13 +19,12 @@ whether the portal publishes DCAT for it. Four measures, each a fact anyone can 
       DCAT metadata published by the portal. 5★ (links to other people's data) is not awarded: the
       portal does not add them. `next_star` says what the next star needs.
 
-3. Fresh or overdue (`freshness`) against the update frequency. The next update is due one interval
-   after the newest data — the latest `period_end` of a file, or, for files without a period, the day
-   the newest file was added or replaced — plus an allowance to publish it (the Code's month for
-   quarterly and longer intervals; 15 days for monthly, 3 for weekly, 1 for daily data):
-   `fresh` until that day, `overdue` after it; `no_schedule` for irregular, historical or unset
-   frequencies; `no_data` when there is no file. A quarterly dataset whose newest file covers July to
-   September is due by 31 January (October to December, plus a month).
+3. Fresh or overdue (`freshness`) against the update frequency: the next update is due one interval
+   (a day, a week, a month, a quarter, six months, a year) after the data was last updated — the day
+   the newest file was added or replaced, or, with no file, the dataset's own record (`next_due`: the
+   dataset page's "Next update due" is this date). `fresh` until that day, `overdue` after it;
+   `no_schedule` for irregular, historical or unset frequencies; `no_data` when there is no file.
+   (Whether each Transparency Code return came on time, by its period, is westsuffolk_core.deadlines.)
 
 4. Metadata completeness (`completeness`, a percentage, and `missing`, in plain words): the council
    dataset schema's required fields and DCAT-AP 3's mandatory and recommended properties that the
@@ -58,6 +57,8 @@ __all__ = [
     "assess",
     "completeness",
     "freshness",
+    "last_updated",
+    "next_due",
     "stars",
     "validity",
 ]
@@ -73,12 +74,10 @@ FRESHNESS_LABELS = {FRESH: "Up to date", OVERDUE: "Update overdue", NO_SCHEDULE:
 OPEN_FORMATS = frozenset({"CSV", "TSV", "ODS", "JSON", "GEOJSON", "XML", "RDF", "TTL", "JSON-LD", "JSONLD", "N3",
                           "NT", "KML", "GML", "GPX", "GPKG", "GEOPACKAGE", "TXT", "PARQUET", "SPARQL"})
 MACHINE_READABLE = OPEN_FORMATS | {"XLS", "XLSX", "XLSM", "SHP", "SHAPEFILE", "MDB", "DBF", "ZIP"}
-# interval (months, days) and the allowance to publish after it
-SCHEDULES: dict[str, tuple[int, int, int]] = {  # frequency: (months, days, allowance in days)
-    "daily": (0, 1, 1), "weekly": (0, 7, 3), "monthly": (1, 0, 15), "quarterly": (3, 0, 0),
-    "biannual": (6, 0, 0), "annual": (12, 0, 0),
+# frequency: the interval to the next update (months, days)
+SCHEDULES: dict[str, tuple[int, int]] = {
+    "daily": (0, 1), "weekly": (0, 7), "monthly": (1, 0), "quarterly": (3, 0), "biannual": (6, 0), "annual": (12, 0),
 }
-ALLOWANCE_MONTHS = 1  # quarterly and longer: the Code's one month after the period
 FREQUENCY_WORDS = {"daily": "every day", "weekly": "every week", "monthly": "every month", "quarterly": "every quarter",
                    "biannual": "twice a year", "annual": "every year"}
 
@@ -164,33 +163,32 @@ def _is_open(dataset: dict) -> bool:
 class Freshness:
     status: str
     due: dt.date | None = None  # when the next update is due
-    newest: dt.date | None = None  # the newest data (period end, or when the newest file arrived)
+    newest: dt.date | None = None  # when the data was last updated
+
+
+def last_updated(dataset: dict) -> dt.date | None:
+    """When the data last changed: the newest file (added or replaced), else the dataset's own record."""
+    dates = [d for r in _files(dataset) for d in (_date(r.get("last_modified") or r.get("created")),) if d]
+    return max(dates) if dates else _date(dataset.get("metadata_modified"))
+
+
+def next_due(frequency: str | None, updated: dt.date | None) -> dt.date | None:
+    """One interval of the update frequency after the last update; None without a schedule."""
+    schedule = SCHEDULES.get(frequency or "")
+    if schedule is None or updated is None:
+        return None
+    months, days = schedule
+    return add_months(updated, months) + dt.timedelta(days=days)
 
 
 def freshness(dataset: dict, today: dt.date) -> Freshness:
-    files = _files(dataset)
-    if not files:
+    if not _files(dataset):
         return Freshness(NO_DATA)
-    schedule = SCHEDULES.get(dataset.get("update_frequency") or "")
-    ends = [d for d in (_date(r.get("period_end")) for r in files) if d]
-    if ends:
-        newest = max(ends)
-        start = newest + dt.timedelta(days=1)  # the next period starts the day after
-    else:
-        newest = max((d for r in files for d in (_date(r.get("last_modified")), _date(r.get("created"))) if d),
-                     default=_date(dataset.get("metadata_modified")) or today)
-        start = newest
-    if schedule is None:
-        return Freshness(NO_SCHEDULE, None, newest)
-    months, days, allowance = schedule
-    next_end = add_months(start, months) + dt.timedelta(days=days)
-    if ends:
-        next_end -= dt.timedelta(days=1)  # the last day of the next period
-    if months >= 3:  # the Code's month: 30 September -> 31 October
-        due = add_months(next_end + dt.timedelta(days=1), ALLOWANCE_MONTHS) - dt.timedelta(days=1)
-    else:
-        due = next_end + dt.timedelta(days=allowance)
-    return Freshness(FRESH if today <= due else OVERDUE, due, newest)
+    updated = last_updated(dataset)
+    due = next_due(dataset.get("update_frequency"), updated)
+    if due is None:
+        return Freshness(NO_SCHEDULE, None, updated)
+    return Freshness(FRESH if today <= due else OVERDUE, due, updated)
 
 
 # ---- 4. metadata completeness ----------------------------------------------------------------
@@ -291,8 +289,8 @@ def assess(dataset: dict, today: dt.date | None = None, dcat: bool = True) -> Qu
                              "upload a corrected file.")))
     if fresh.status == OVERDUE:
         every = FREQUENCY_WORDS.get(dataset.get("update_frequency") or "", "regularly")
-        attention.append((2, (f"An update was due by {long_date(fresh.due)}: the dataset is published {every} and "
-                             f"its newest data is from {long_date(fresh.newest)}.")))
+        attention.append((2, (f"An update was due by {long_date(fresh.due)}: the dataset is updated {every} and "
+                             f"its newest file is from {long_date(fresh.newest)}.")))
     if missing:
         attention.append((3, f"Metadata missing: {', '.join(missing)}."))
     return Quality(valid, star.count, star.next_star, fresh.status, fresh.due, fresh.newest, percent, missing,

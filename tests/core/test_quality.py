@@ -85,29 +85,31 @@ def test_openness_without_isopen_falls_back_to_known_open_licences():
 
 
 # ---- 3. fresh or overdue ----
-@pytest.mark.parametrize("frequency, period_end, today, status, due", [
-    ("quarterly", "2026-09-30", "2027-01-31", quality.FRESH, "2027-01-31"),  # Oct–Dec, plus the Code's month
-    ("quarterly", "2026-09-30", "2027-02-01", quality.OVERDUE, "2027-01-31"),
-    ("annual", "2026-03-31", "2027-04-30", quality.FRESH, "2027-04-30"),
-    ("annual", "2026-03-31", "2027-05-01", quality.OVERDUE, "2027-04-30"),
-    ("monthly", "2026-10-31", "2026-12-15", quality.FRESH, "2026-12-15"),  # November, plus 15 days
-    ("monthly", "2026-10-31", "2026-12-16", quality.OVERDUE, "2026-12-15"),
-    ("biannual", "2026-03-31", "2026-10-31", quality.FRESH, "2026-10-31"),
+@pytest.mark.parametrize("frequency, updated, today, status, due", [
+    ("quarterly", "2026-10-10", "2027-01-10", quality.FRESH, "2027-01-10"),  # a quarter after the newest file
+    ("quarterly", "2026-10-10", "2027-01-11", quality.OVERDUE, "2027-01-10"),
+    ("quarterly", "2024-11-30", "2025-02-28", quality.FRESH, "2025-02-28"),  # to the end of a shorter month
+    ("monthly", "2024-01-31", "2024-02-29", quality.FRESH, "2024-02-29"),
+    ("annual", "2025-04-01", "2026-04-02", quality.OVERDUE, "2026-04-01"),
+    ("biannual", "2026-03-31", "2026-09-30", quality.FRESH, "2026-09-30"),
+    ("weekly", "2026-11-20", "2026-11-27", quality.FRESH, "2026-11-27"),
+    ("daily", "2026-11-20", "2026-11-22", quality.OVERDUE, "2026-11-21"),
 ])
-def test_freshness_from_the_newest_period(frequency, period_end, today, status, due):
-    dataset = variant(update_frequency=frequency, resource={"period_end": period_end})
+def test_freshness_is_one_interval_after_the_newest_file(frequency, updated, today, status, due):
+    dataset = variant(update_frequency=frequency, resource={"created": f"{updated}T08:00:00"})
     with freeze_time(today):
         found = quality.freshness(dataset, dt.date.today())
-    assert (found.status, found.due.isoformat()) == (status, due)
+    assert (found.status, found.due.isoformat(), found.newest.isoformat()) == (status, due, updated)
 
 
-def test_freshness_from_the_newest_file_when_files_have_no_period():
-    dataset = variant(update_frequency="weekly", resource={"period_end": None, "period_start": None,
-                                                           "created": "2026-11-01T08:00:00",
-                                                           "last_modified": "2026-11-20T08:00:00"})
-    assert quality.freshness(dataset, dt.date(2026, 11, 30)) == quality.Freshness(
-        quality.FRESH, dt.date(2026, 11, 30), dt.date(2026, 11, 20))  # a week, plus 3 days
-    assert quality.freshness(dataset, dt.date(2026, 12, 1)).status == quality.OVERDUE
+def test_a_replaced_file_counts_from_its_replacement_and_the_newest_file_wins():
+    dataset = variant(update_frequency="weekly", resources=[
+        {"url": "https://x/a.csv", "created": "2026-10-01T08:00:00", "last_modified": "2026-11-20T08:00:00"},
+        {"url": "https://x/b.csv", "created": "2026-11-01T08:00:00"}])
+    assert quality.freshness(dataset, dt.date(2026, 11, 27)) == quality.Freshness(
+        quality.FRESH, dt.date(2026, 11, 27), dt.date(2026, 11, 20))
+    assert quality.freshness(dataset, dt.date(2026, 11, 28)).status == quality.OVERDUE
+    assert quality.next_due("quarterly", None) is None and quality.next_due("never", dt.date(2026, 1, 1)) is None
 
 
 @pytest.mark.parametrize("frequency", ["irregular", "never", "", None])
@@ -158,11 +160,12 @@ def test_json_lists_as_stored_by_scheming_are_read():
 
 # ---- together ----
 def test_attention_comes_most_urgent_first():
-    dataset = variant(notes="", resource={"validation_status": "failure", "period_end": "2025-12-31"})
+    dataset = variant(notes="", resource={"validation_status": "failure", "created": "2026-01-31T10:00:00"})
     found = quality.assess(dataset, TODAY)
     assert [priority for priority, _ in found.attention] == [1, 2, 3]
     assert "fails validation" in found.attention[0][1]
-    assert "due by 30 April 2026" in found.attention[1][1] and "every quarter" in found.attention[1][1]
+    assert found.attention[1][1] == ("An update was due by 30 April 2026: the dataset is updated every quarter and "
+                                     "its newest file is from 31 January 2026.")
     assert found.attention[2][1] == "Metadata missing: a description."
 
 
@@ -171,4 +174,4 @@ def test_a_good_dataset_needs_no_attention_and_says_so_in_one_line():
         found = quality.assess(COMPLETE)
     assert found.attention == []
     assert found.summary == "4 of 5 stars · Valid against its schema · Up to date · Metadata 100% complete"
-    assert found.as_dict()["next_update_due"] == "2027-01-31"
+    assert found.as_dict()["next_update_due"] == "2027-01-10"  # a quarter after the file of 10 October
