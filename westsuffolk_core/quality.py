@@ -1,41 +1,36 @@
 """How good a dataset is, worked out from facts about it — the one place the scoring is written down.
 
-CKAN-free: it reads a dataset as a plain dict (the shape the portal's API returns: title, notes,
-owner_org, license_id and isopen, contact_name, contact_email, update_frequency, temporal_start and
-temporal_end, spatial_coverage, theme, tags, transparency_code_category, schema_url, resources with
-format, description, schema, validation_status, period_end, created and last_modified) and is told
-whether the portal publishes DCAT for it. Four measures, each a fact anyone can check:
+CKAN-free: it reads a dataset as a plain dict, the shape the portal's API returns, and is told whether
+the portal publishes DCAT for it. /quality shows the numbered paragraphs below to residents as they are.
 
-1. Valid against its schema (`validity`): the files that name a table schema, as last checked —
-   `valid` (every one passed), `invalid` (any failed, or could not be read), `pending` (any still to be
-   checked, none failed), or `no_schema` (no file names a schema, so nothing is checked against one).
+1. Valid against its schema: every file that names a table schema passed its latest check (valid),
+   one failed or could not be read (fails validation), one is still waiting to be checked (pending),
+   or no file names a table schema, so nothing is checked against one (no table schema).
 
-2. Openness stars (`stars`, 0–4, Tim Berners-Lee's five-star scheme; each star needs the ones before):
-   1★ an open licence (the licence is open by the Open Definition: OGL, CC BY, ODbL…) and at least
-      one file or link; 2★ a file in a machine-readable structured format (CSV, spreadsheet, JSON,
-      XML, GeoJSON…, not PDF or an image); 3★ a file in an open, non-proprietary format (CSV, ODS,
-      JSON, XML, GeoJSON, RDF…: not XLS, XLSX or a shapefile); 4★ the data is described for
-      machines: a table schema URI (the dataset's schema_url or a file naming a table schema) and
-      DCAT metadata published by the portal. 5★ (links to other people's data) is not awarded: the
-      portal does not add them. `next_star` says what the next star needs.
+2. Openness stars, 0 to 4, on Tim Berners-Lee's five-star scale; each star needs the ones before it.
+   1 star: an open licence (open by the Open Definition: the Open Government Licence, CC BY, ODbL…)
+   and at least one file or link. 2 stars: a file in a machine-readable structured format (CSV, a
+   spreadsheet, JSON, XML, GeoJSON…, not a PDF or an image). 3 stars: a file in an open format that
+   no one company controls (CSV, ODS, JSON, XML, GeoJSON, RDF…, not XLS, XLSX or a shapefile).
+   4 stars: the data is described for machines: a table schema address (the dataset's schema URL,
+   or a file naming a table schema) and DCAT metadata published by the portal. The fifth star (links
+   to other people's data) is not awarded: the portal does not add such links.
 
-3. Fresh or overdue (`freshness`) against the update frequency: the next update is due one interval
-   (a day, a week, a month, a quarter, six months, a year) after the data was last updated — the day
-   the newest file was added or replaced, or, with no file, the dataset's own record (`next_due`: the
-   dataset page's "Next update due" is this date). `fresh` until that day, `overdue` after it;
-   `no_schedule` for irregular, historical or unset frequencies; `no_data` when there is no file.
-   (Whether each Transparency Code return came on time, by its period, is westsuffolk_core.deadlines.)
+3. Up to date or overdue, by the update frequency: the next update is due one interval (a day, a
+   week, a month, a quarter, six months, a year) after the data was last updated — the day the newest
+   file was added or replaced, or, with no file, the day the dataset's record was. It is up to date
+   until that day and overdue after it; irregular and historical data have no schedule. (Whether
+   each Transparency Code return came on time, period by period, is on the Transparency Code page.)
 
-4. Metadata completeness (`completeness`, a percentage, and `missing`, in plain words): the council
-   dataset schema's required fields and DCAT-AP 3's mandatory and recommended properties that the
-   portal maps — title, description, service area (publisher), licence, contact point (team and role
-   mailbox), update frequency, personal data statement, at least one file (distribution), keywords,
-   area covered (spatial), period covered (temporal: from and to), theme, a format and a description
-   for every file (when there are files), and for Transparency Code data the table schema URL data.gov.uk
-   reads.
+4. Metadata completeness, a percentage, and what is missing, in plain words: the council dataset
+   schema's required fields and the DCAT-AP 3 properties (mandatory and recommended) the portal
+   carries — title, description, service area (publisher), licence, contact (a team and a role
+   mailbox), update frequency, personal data statement, at least one file or link, keywords, area
+   covered, period covered (from and to), data theme, a format and a description for every file,
+   and for Transparency Code data the table schema URL that data.gov.uk reads.
 
-What needs attention first (`attention`, most urgent first): 1. failed validation, 2. overdue,
-3. missing metadata.
+5. What needs attention first, most urgent first: a file that fails validation, then an overdue
+   update, then missing metadata.
 """
 from __future__ import annotations
 

@@ -69,8 +69,9 @@ class TestQualityPages:
         assert cells[3] == "2 of 2" and cells[4] == "100%"
         waste_row = next(row for row in body.split("<tr>") if ">Waste</a>" in row)
         assert waste_row.split("<td>")[1].split("</td>")[0] == "1"  # the private one is not counted
-        scoring = body.split('id="scoring"')[1]
-        assert "Openness stars" in scoring and "DCAT-AP" in scoring and "`" not in scoring.split("</section>")[0]
+        scoring = body.split('id="scoring"')[1].split("</section>")[0]
+        assert scoring.count("<li>") == 5 and "Openness stars, 0 to 4" in scoring and "DCAT-AP" in scoring
+        assert "CKAN-free" not in scoring  # the numbered paragraphs only
 
     def test_officers_see_what_needs_attention_first_in_their_service_areas(self, app):
         finance, waste = factories.Organization(title="Finance"), factories.Organization(title="Waste")

@@ -23,6 +23,7 @@ LIGHT_ENDPOINTS = frozenset({
     "activity.package_activity",
     "westsuffolk_schemas.index", "westsuffolk_schemas.read",
     "westsuffolk_transparency.index", "westsuffolk_validation.report",
+    "westsuffolk_quality.index", "westsuffolk_register.index",
 })
 
 OGL = "uk-ogl"

@@ -46,6 +46,7 @@ def index():
         if code:
             sections[code.get("frequency", "annual")].append(
                 {"schema": descriptor, "obligation": code.get("obligation", ""), "paragraph": code.get("paragraph", ""),
+                 "deadline_source": (code.get("deadline") or {}).get("source", ""),
                  "datasets": grouped.get(descriptor["name"], [])})
     ordered = [(FREQUENCY_HEADINGS.get(f, f), sections[f]) for f in FREQUENCY_ORDER if sections.get(f)]
     met = sum(1 for _, items in ordered for item in items if item["datasets"])
