@@ -34,12 +34,12 @@ from westsuffolk_core.dataset_fields import REGISTER_DATASET, REGISTER_TABLE_SCH
 from westsuffolk_core.personal_data import AllowList
 from westsuffolk_core.schema_urls import SCHEMA_TYPE, schema_url
 
-from . import datastore, table_check
+from . import datastore, release_notes, table_check
 from .dataset_fields import changed_fields, slug
 from .portal import NotOnPortal, PortalRefused
 from .prepare import to_csv
 from .problems import AssetBlocked, Problem
-from .publisher import CREATED, FAILED, PLANNED, UNCHANGED, UPDATED, AssetResult, Publisher, Release
+from .publisher import CREATED, FAILED, PLANNED, UNCHANGED, UPDATED, AssetResult, Publisher
 from .register import Asset, Register
 from .settings import DEFAULT_THEME, HASH_PREFIX, PUBLISHABLE_PERSONAL_DATA, SYNTHETIC_NOTE
 
@@ -243,13 +243,14 @@ def _publish(publisher: Publisher, table: RegisterTable, register: Register, res
     try:
         if upload:
             uploaded = {"package_id": package["id"]} if resource is None else {"id": resource["id"]}
+            earlier = release_notes.before(portal.read, resource, table.schema)
             replaced = resource is not None
             resource = write("resource_create" if resource is None else "resource_patch",
                              upload=(f"{DATASET_NAME}.csv", table.csv_bytes, None), hash="",
                              **uploaded, **resource_fields(table))
-            loaded = datastore.load(write, resource["id"], table.schema, table.csv_bytes, publisher.chunk_rows,
-                                    replace=replaced, read=portal.read)
-            release = Release.of(table, loaded, replaced=replaced)
+            datastore.load(write, resource["id"], table.schema, table.csv_bytes, publisher.chunk_rows,
+                           replace=replaced, read=portal.read)
+            release = release_notes.Release.of(table.schema, table.csv_bytes, table.row_count, earlier)
             write("resource_patch", id=resource["id"], hash=HASH_PREFIX + table.sha256, **release.fields)
             result.release_note, result.release_changes = release.note, release.changes
             publisher.await_validation(resource["id"])

@@ -31,7 +31,9 @@ Bad input never stops the report: a resource with no period, a period that canno
 before it starts, a period still in the future, or a dataset naming a Transparency Code table that has
 no schema is left out of the counting and described in `problems` — in plain words, by dataset and
 file, so an officer can fix it. Overlapping periods are counted (coverage is their union) and also
-described. Nothing here reads file contents, so no problem message can repeat personal data.
+described. Nothing here reads file contents, and a file name or dataset title that seems to name a
+person or give contact details is not repeated (the message says "a file of …" and asks for a new name),
+so no problem message can show personal data.
 """
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .personal_data import AllowList
 
 __all__ = [
     "ANNUAL",
@@ -84,6 +88,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+NO_ALLOWED_VALUES = AllowList()  # council role mailboxes only: a name shown to everyone allows nothing else
+
+
+def _shown(name: str | None, instead: str) -> str:
+    """A file name or dataset title as a message may quote it: not if it seems to name a person."""
+    name = (name or "").strip()
+    return instead if not name or NO_ALLOWED_VALUES.findings(name, payee=True) else f"'{name}'"
+
+
+def _file(name: str | None) -> str:
+    return _shown(name, "(name withheld: it seems to name a person; rename the file)")
+
+
+def _dataset(title: str | None) -> str:
+    return _shown(title, "(a dataset whose title seems to name a person; retitle it)")
 
 
 def long_date(day: dt.date) -> str:
@@ -322,7 +343,7 @@ def _publications(obligation: Obligation, datasets: list[dict], today: dt.date,
     found = []
     for dataset in datasets:
         for resource in dataset.get("resources") or []:
-            where = f"The file '{resource.get('name') or resource.get('id')}' of '{dataset.get('title')}'"
+            where = f"The file {_file(resource.get('name') or resource.get('id'))} of {_dataset(dataset.get('title'))}"
 
             def problem(message: str, dataset: dict = dataset, resource: dict = resource) -> None:
                 problems.append(Problem(message, obligation=obligation.name, dataset=dataset.get("name"),
@@ -362,8 +383,8 @@ def _overlaps(obligation: Obligation, found: list[Publication], problems: list[P
                 break
             same = (first.start, first.end) == (second.start, second.end)
             problems.append(Problem(
-                f"'{first.resource_name}' of '{first.dataset_title}' and '{second.resource_name}' of "
-                f"'{second.dataset_title}' {'both cover' if same else 'overlap, both covering'} "
+                f"{_file(first.resource_name)} of {_dataset(first.dataset_title)} and {_file(second.resource_name)} of "
+                f"{_dataset(second.dataset_title)} {'both cover' if same else 'overlap, both covering'} "
                 f"{long_date(max(first.start, second.start))} to {long_date(min(first.end, second.end))}: "
                 "keep one file per period, or correct the dates of the other.",
                 obligation=obligation.name, dataset=second.dataset_name, resource=second.resource_id))
@@ -435,8 +456,8 @@ def report(descriptors: Iterable[dict], datasets: Iterable[dict], today: dt.date
             continue
         if category not in known:
             problems.append(Problem(
-                f"'{dataset.get('title')}' says it meets the Transparency Code table '{category}', which has no "
-                "table schema on this portal, so it is not counted: choose one of the tables on the "
+                f"{_dataset(dataset.get('title'))} says it meets the Transparency Code table '{category}', which "
+                "has no table schema on this portal, so it is not counted: choose one of the tables on the "
                 "Transparency Code page in its 'Transparency Code dataset' field.", dataset=dataset.get("name")))
             continue
         by_category.setdefault(category, []).append(dataset)

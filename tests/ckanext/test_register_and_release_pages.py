@@ -67,6 +67,42 @@ class TestWhatTheCouncilHolds:
         assert "IAR-0030" in problems
         assert "4 assets:" in body and f'href="/dataset/{REGISTER_DATASET}"' in body
 
+    def test_a_row_with_an_unknown_status_is_shown_as_not_recognised_and_officers_are_told(self, app,
+                                                                                           published_register):
+        response = app.get(tk.url_for("westsuffolk_register.index"))
+        assert response.status_code == 200
+        body = html.unescape(response.body)
+        odd = body.split('<tr id="IAR-0030">')[1].split("</tr>")[0]
+        assert "Status not recognised" in odd and "secret" not in odd
+        problems = body.split('id="register-problems"')[1].split("</section>")[0]
+        assert "These assets have a publication status this page does not know (IAR-0030)" in problems
+        assert "correct them and run the publish jobs again" in problems
+
+    def test_a_reason_or_title_naming_a_person_is_withheld_and_officers_are_told(self, app, published_register):
+        register = tk.get_action("package_show")({"ignore_auth": True}, {"id": REGISTER_DATASET})
+        helpers.call_action("datastore_upsert", resource_id=register["resources"][0]["id"], method="insert",
+                            force=True, records=[{
+                                "asset_id": "IAR-0070", "title": "Complaints from Mrs Jane Haywood",
+                                "description": "Letters about the market.", "service_area": "Operations",
+                                "publication_status": "not_for_publication", "update_frequency": "monthly",
+                                "reason_not_published": "Mrs Jane Haywood (jane.haywood@gmail.com, 07700 900123) "
+                                                        "asked us not to", "last_reviewed": "2024-10-07"}])
+        url = tk.url_for("westsuffolk_register.index")
+        response = app.get(url)
+        assert response.status_code == 200
+        body = html.unescape(response.body)
+        for personal in ("Haywood", "jane.haywood", "07700 900123"):
+            assert personal not in body
+        row = body.split('<tr id="IAR-0070">')[1].split("</tr>")[0]
+        assert row.count("(withheld until the register entry is corrected)") == 2  # the title and the reason
+        assert "Letters about the market." in row and "Not published" in row
+        problems = body.split('id="register-problems"')[1].split("</section>")[0]
+        assert "seem to name a person or give contact details" in problems
+        assert "IAR-0070: the title and reason" in problems
+        assert "IAR-0060" not in problems  # a reason in plain words is shown as it is
+        searched = html.unescape(app.get(url, query_string={"q": "Haywood"}).body)
+        assert "No asset matches" in searched  # nor can a search find the withheld words
+
     def test_search_by_words_and_status(self, app, published_register):
         url = tk.url_for("westsuffolk_register.index")
         found = html.unescape(app.get(url, query_string={"q": "commercial CONTRACT"}).body)

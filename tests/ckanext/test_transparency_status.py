@@ -11,6 +11,7 @@ from ckan.tests import factories, helpers
 from freezegun import freeze_time
 
 from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
+from westsuffolk_core import table_schemas
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -104,3 +105,59 @@ class TestTransparencyStatus:
         updated = [entry.find(f"{ATOM}updated").text for entry in feed.iter(f"{ATOM}entry")]
         assert updated == sorted(updated, reverse=True)
         assert feed.find(f"{ATOM}subtitle").text.startswith("14 returns are overdue")
+
+
+SPEND = "'Spending over £500 2026'"
+BAD_FILES = {  # a file of the spending dataset beside its good quarters -> what officers are told
+    "no period": ("Refund to Mrs Jane Haywood", {},  # its name names a person: said without repeating it
+                  f"The file (name withheld: it seems to name a person; rename the file) of {SPEND} has no period"),
+    "overlapping periods": ("June and July extra", {"period_start": "2026-06-01", "period_end": "2026-07-31"},
+                            (f"'June and July extra' of {SPEND} and 'July to September 2026' of {SPEND} overlap, "
+                            "both covering 1 July 2026 to 31 July 2026: keep one file per period")),
+    "a period in the future": ("Autumn 2026", {"period_start": "2026-10-01", "period_end": "2026-12-31"},
+                               (f"The file 'Autumn 2026' of {SPEND} says it covers up to 31 December 2026, which is "
+                               "still to come, so it is not counted")),
+}
+PERSON = ("Haywood", "jane.haywood@gmail.com", "07700 900123")
+
+
+def _page(app) -> tuple[str, str]:
+    """(the officers' problems section, the whole page) of /transparency on 30 November 2026."""
+    with freeze_time("2026-11-30"):
+        response = app.get(tk.url_for("westsuffolk_transparency.index"))
+    assert response.status_code == 200
+    body = html.unescape(response.body)
+    assert 'id="obligation-spend-over-500"' in body  # the grid still renders
+    return body.split('id="problems-title"')[1].split("</section>")[0], body
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.ckan_config("ckanext.westsuffolk.validation.block_public_on_failure", False)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+class TestBadInputOnTheTransparencyPage:
+    """Each kind of bad input: a clear message to officers, the page still renders, nothing personal shown."""
+
+    @pytest.mark.parametrize("case", BAD_FILES)
+    def test_a_bad_file(self, app, code_datasets, case):
+        name, period, message = BAD_FILES[case]
+        helpers.call_action("resource_create", package_id=code_datasets["id"], name=name,
+                            description="Asked for by jane.haywood@gmail.com on 07700 900123",
+                            url="https://example.org/extra.csv", format="CSV", **period)
+        problems, body = _page(app)
+        assert message in problems
+        assert f'/dataset/{code_datasets["name"]}' in problems
+        for personal in PERSON:
+            assert personal not in problems
+        row = body.split('id="obligation-spend-over-500"')[1].split("</tr>")[0]
+        assert "Published on time" in row  # the good file still counts
+
+    def test_a_dataset_naming_a_table_that_has_no_schema(self, app, code_datasets, monkeypatch):
+        org = factories.Organization(title="Audit")
+        factories.Dataset(owner_org=org["id"], title="Fraud 2025-26", transparency_code_category="fraud",
+                          resources=[_resource("2025-26", "2025-04-01", "2026-03-31", "2026-05-01")], **COUNCIL_FIELDS)
+        every = table_schemas.list_schemas()  # the fraud schema is withdrawn after the dataset named it
+        monkeypatch.setattr(table_schemas, "list_schemas", lambda: [d for d in every if d["name"] != "fraud"])
+        problems, body = _page(app)
+        assert ("'Fraud 2025-26' says it meets the Transparency Code table 'fraud', which has no table schema on "
+                "this portal, so it is not counted") in problems
+        assert 'id="obligation-fraud"' not in body

@@ -209,6 +209,54 @@ def test_bad_input_is_described_and_never_stops_the_report():
     assert {p.resource for p in result.problems if p.resource} <= {r["id"] for r in spend["resources"]}
 
 
+BAD_INPUT = {  # one bad file of 'Spending over £500' beside a good July to September file -> its message
+    "no period": ((None, None), "The file 'Bad' of 'Spending over £500' has no period"),
+    "overlapping periods": (("2026-06-01", "2026-07-31"),
+                            "'Bad' of 'Spending over £500' and 'Q3' of 'Spending over £500' overlap"),
+    "a period in the future": (("2026-10-01", "2026-12-31"), "covers up to 31 December 2026, which is still to come"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_each_kind_of_bad_file_is_described_and_the_good_file_still_counts(case):
+    (start, end), message = BAD_INPUT[case]
+    spend = dataset("spend-over-500", resource(start, end, "2026-10-01", "Bad"),
+                    resource("2026-07-01", "2026-09-30", "2026-10-20", "Q3"), title="Spending over £500")
+    with freeze_time("2026-11-30"):
+        result = deadlines.report(SCHEMAS, [spend])
+    [problem] = result.problems
+    assert message in problem.message and problem.dataset == "spend-over-500-dataset"
+    assert problem.obligation == "spend-over-500" and problem.resource in {r["id"] for r in spend["resources"]}
+    assert statuses(result, "spend-over-500")["2026-Q3"] == ON_TIME
+    assert result.as_dict()["problems"][0]["message"] == problem.message
+
+
+def test_a_dataset_naming_a_table_with_no_schema_is_described_and_not_counted():
+    orphan = dataset("recycling-rates", resource("2025-04-01", "2026-03-31", "2026-05-01"), title="Recycling rates")
+    with freeze_time("2026-11-30"):
+        result = deadlines.report(SCHEMAS, [orphan])
+    [problem] = result.problems
+    assert problem.message.startswith("'Recycling rates' says it meets the Transparency Code table 'recycling-rates', "
+                                      "which has no table schema on this portal, so it is not counted: choose one")
+    assert len(result.obligations) == 15 and problem.dataset == "recycling-rates-dataset"
+
+
+def test_a_file_name_or_title_naming_a_person_is_never_repeated_in_a_message():
+    spend = dataset("spend-over-500", resource(None, None, "2026-10-01", "Refund to Mrs Jane Haywood"),
+                    resource("2026-07-01", "2026-09-30", "2026-10-20", "Payments jane.haywood@gmail.com"),
+                    resource("2026-08-01", "2026-09-30", "2026-10-21", "Q3 again"),
+                    title="Spending over £500")
+    orphan = dataset("recycling-rates", title="Data from Mr John Smith")
+    with freeze_time("2026-11-30"):
+        result = deadlines.report(SCHEMAS, [spend, orphan])
+    messages = " ".join(problem.message for problem in result.problems)
+    assert "has no period" in messages and "overlap" in messages and "no table schema" in messages
+    for personal in ("Haywood", "jane.haywood", "Smith"):
+        assert personal not in messages
+    assert "The file (name withheld: it seems to name a person; rename the file) of 'Spending over £500'" in messages
+    assert "(a dataset whose title seems to name a person; retitle it) says it meets" in messages
+
+
 def test_overlapping_and_duplicate_periods_are_described_and_still_counted():
     spend = dataset("spend-over-500", resource("2026-07-01", "2026-09-30", "2026-10-20", "Q3"),
                     resource("2026-07-01", "2026-09-30", "2026-10-25", "Q3 again"),

@@ -285,6 +285,18 @@ def test_a_replaced_table_gets_a_release_note_and_a_diff_by_key(portal, register
     assert patch["release_note"] == resource["release_note"]
 
 
+def test_rows_are_not_compared_with_a_release_an_earlier_run_left_unfinished(portal, register):
+    run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    resource["hash"] = ""  # a run stopped after uploading the file: the table may hold the new rows already
+    results = run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    assert resource["release_note"] == ("Replaced: 5 rows; rows were not compared because the earlier release "
+                                        "was not finished.")
+    assert results["IAR-0001"].release_changes == {"rows": 5, "released_at": json.loads(
+        resource["release_diff"])["released_at"]}
+
+
 def test_new_period_adds_a_resource_and_widens_the_dates(portal, tmp_path):
     path = make_register(tmp_path, [asset_row(1)])
     run(portal, path)

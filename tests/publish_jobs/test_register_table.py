@@ -138,6 +138,9 @@ def test_every_run_keeps_the_register_dataset_current_and_a_second_run_writes_no
     assert stored["IAR-0001"]["publication_status"] == "published"
     assert stored["IAR-0001"]["dataset_url"] == f"{portal.url}/dataset/iar-0001-test-asset-1"
     assert stored["IAR-0002"]["publication_status"] == "under_review"
+    # a held-back asset is a row of the register, not a catalogue record of its own (no 'unpublished' record)
+    assert {p.get("asset_register_id") for p in portal.packages.values()} == {"IAR-0001", None}
+    assert not any(extra.get("key") == "unpublished" for p in portal.packages.values() for extra in p.get("extras", []))
 
     writes = portal.writes
     assert register_table.publish(publisher, register).outcome == UNCHANGED and portal.writes == writes
