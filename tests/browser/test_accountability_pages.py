@@ -46,6 +46,8 @@ def register(ckan, officer) -> dict:
     records[0]["asset_id"] = asset_id
     fields = [{"id": f["name"], "type": "date" if f["type"] == "date" else "text"}
               for f in table_schemas.get_descriptor("information-assets")["fields"]]
+    with contextlib.suppress(NotFound):  # a portal that loads checked uploads itself has made the table already
+        ckan.action.datastore_delete(resource_id=resource["id"], force=True)
     ckan.action.datastore_create(resource_id=resource["id"], fields=fields, records=records,
                                  primary_key=["asset_id"], force=True)
     return {"dataset": dataset, "spend": spend}

@@ -97,12 +97,18 @@ def attention():
     fq = "" if organisations is None else "owner_org:(" + " OR ".join(f'"{o["id"]}"' for o in organisations) + ")"
     found = {d["id"]: d for d in quality_scores.datasets(context, fq, include_private=True)}
     allowed = None if organisations is None else {o["id"] for o in organisations}
-    failing = {package_id for _resource, package_id, _status in store.failing() if package_id}
-    for package_id in failing:  # read afresh: the search index may not show the failed check yet
+    failing: dict[str, dict[str, str]] = defaultdict(dict)  # dataset id -> {resource id: status}
+    for resource_id, package_id, status in store.failing():
+        if package_id:
+            failing[package_id][resource_id] = status
+    for package_id, statuses in failing.items():  # the search index may not show the failed check yet
         try:
             dataset = tk.get_action("package_show")(dict(context), {"id": package_id})
         except (tk.ObjectNotFound, tk.NotAuthorized):
             continue
+        for resource in dataset.get("resources", []):  # the check as stored, whatever a cached copy says
+            if resource.get("id") in statuses:
+                resource["validation_status"] = statuses[resource["id"]]
         if allowed is None or dataset.get("owner_org") in allowed:
             found[package_id] = dataset
     items = []
