@@ -34,7 +34,7 @@ from westsuffolk_core.dataset_fields import REGISTER_DATASET, REGISTER_TABLE_SCH
 from westsuffolk_core.personal_data import AllowList
 from westsuffolk_core.schema_urls import SCHEMA_TYPE, schema_url
 
-from . import datastore, release_notes, table_check
+from . import release_notes, table_check
 from .dataset_fields import changed_fields, slug
 from .portal import NotOnPortal, PortalRefused
 from .prepare import to_csv
@@ -243,17 +243,14 @@ def _publish(publisher: Publisher, table: RegisterTable, register: Register, res
     try:
         if upload:
             uploaded = {"package_id": package["id"]} if resource is None else {"id": resource["id"]}
-            earlier = release_notes.before(portal.read, resource, table.schema)
-            replaced = resource is not None
+            earlier = release_notes.before(portal.read, resource, table.schema)  # before the portal reloads it
             resource = write("resource_create" if resource is None else "resource_patch",
                              upload=(f"{DATASET_NAME}.csv", table.csv_bytes, None), hash="",
                              **uploaded, **resource_fields(table))
-            datastore.load(write, resource["id"], table.schema, table.csv_bytes, publisher.chunk_rows,
-                           replace=replaced, read=portal.read)
+            publisher.await_portal(resource["id"])  # the portal checks the file and loads its DataStore table
             release = release_notes.Release.of(table.schema, table.csv_bytes, table.row_count, earlier)
             write("resource_patch", id=resource["id"], hash=HASH_PREFIX + table.sha256, **release.fields)
             result.release_note, result.release_changes = release.note, release.changes
-            publisher.await_validation(resource["id"])
     except PortalRefused:
         if created:
             publisher.discard(package)

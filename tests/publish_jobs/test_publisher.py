@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import itertools
 import json
 import shutil
@@ -32,6 +33,7 @@ class FakePortal:
         self.packages: dict[str, dict] = {}
         self.organisations: set[str] = set()
         self.datastore: dict[str, int] = {}  # resource id -> rows the portal loaded from its upload
+        self.tables: dict[str, tuple[list[str], list[dict]]] = {}  # resource id -> (columns, rows) as loaded
         self.calls: list[tuple[str, dict]] = []
         self.reads = self.writes = 0
         self.kill_after: int | None = None
@@ -111,6 +113,9 @@ class FakePortal:
         """The portal checks an upload and loads it into its DataStore (in one transaction)."""
         if upload is not None:
             self.datastore[resource["id"]] = len(upload.decode("utf-8").splitlines()) - 1
+            reader = csv.DictReader(io.StringIO(upload.decode("utf-8"), newline=""))
+            rows = [{k: (v if v != "" else None) for k, v in row.items()} for row in reader]
+            self.tables[resource["id"]] = (list(reader.fieldnames or []), rows)
             resource.update(datastore_active=True, datastore_load_status="loaded")
 
     def westsuffolk_resource_validation_run(self, id):
@@ -118,6 +123,13 @@ class FakePortal:
         self.datastore[id] = self.datastore.get(id, 0)
         resource.update(datastore_active=True, datastore_load_status="loaded")
         return resource
+
+    def datastore_search(self, resource_id, limit, offset=0, sort=None):
+        if resource_id not in self.tables:
+            raise NotOnPortal(resource_id)
+        columns, rows = self.tables[resource_id]
+        return {"fields": [{"id": "_id"}, *({"id": name} for name in columns)],
+                "records": rows[offset:offset + limit], "total": len(rows)}
 
     def _resource(self, id):
         for package in self.packages.values():

@@ -134,7 +134,7 @@ def test_every_run_keeps_the_register_dataset_current_and_a_second_run_writes_no
     assert "asset_register_id" not in package  # it is not one of the register's assets
     [resource] = package["resources"]
     assert resource["release_note"] == "First release: 2 assets."
-    stored = {row["asset_id"]: row for row in portal.datastore[resource["id"]]["rows"].values()}
+    stored = {row["asset_id"]: row for row in portal.tables[resource["id"]][1]}
     assert stored["IAR-0001"]["publication_status"] == "published"
     assert stored["IAR-0001"]["dataset_url"] == f"{portal.url}/dataset/iar-0001-test-asset-1"
     assert stored["IAR-0002"]["publication_status"] == "under_review"
