@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import report
+from . import register_table, report
 from .lock import run_lock
 from .problems import Problem, RunStopped
 from .publisher import FAILED, AssetResult, Publisher
@@ -60,10 +60,13 @@ def main(argv: list[str] | None = None) -> int:
         out = Console(width=REPORT_WIDTH)
     started = dt.datetime.now(dt.timezone.utc)
 
+    published_register: list[AssetResult] = []  # the register's own dataset, once the assets are done
+
     def finish(results, problems, code, stopped=None):
         if args.report:
             report.write_json(report.run_report(args.command, str(args.register), args.portal, started,
-                                                problems, results, stopped), args.report)
+                                                problems, results, stopped,
+                                                published_register[0] if published_register else None), args.report)
         return code
 
     try:
@@ -94,12 +97,15 @@ def main(argv: list[str] | None = None) -> int:
                 print_status(out, publisher, assets)
                 return finish(results, register.problems, EXIT_OK)
             process_all(publisher, assets, err, results)
+            published_register.append(register_table.publish(publisher, register))
     except RunStopped as stop:
         err.print(f"[bold red]Run stopped:[/] {stop}")
         return finish(results, register.problems, EXIT_STOPPED, str(stop))
     results.sort(key=lambda result: result.asset_id)
     report.print_results(out, results)
-    code = EXIT_ASSET_FAILED if any(result.outcome == FAILED for result in results) else EXIT_OK
+    report.print_register_table(out, published_register[0])
+    failed = any(result.outcome == FAILED for result in [*results, *published_register])
+    code = EXIT_ASSET_FAILED if failed else EXIT_OK
     return finish(results, register.problems, code)
 
 

@@ -4,7 +4,8 @@ Order of writes (so nothing half-published is ever public, and a rerun after a c
   1. organisation (if missing); 2. new dataset, private; 3. upload the period's file with an empty hash;
   4. wait for the portal's own check and its DataStore load of the file (the portal loads every checked
      table, with the types of its table schema, in one transaction: the same table an officer's upload of
-     the same file gets); 5. resource hash set (the "this resource is complete" mark);
+     the same file gets); 5. resource hash set (the "this resource is complete" mark), with the release
+     note: what changed, row by row, against the table as it was before step 3 (release_notes);
   6. one package_patch: changed fields, and private=False.
 If the portal refuses a step after a new dataset was created in this run, that dataset is removed.
 """
@@ -19,6 +20,7 @@ from westsuffolk_core.dataset_fields import ASSET_ID_FIELD
 from westsuffolk_core.personal_data import AllowList
 from westsuffolk_core.statuses import LoadStatus, Status
 
+from . import release_notes
 from .crash import crash_point
 from .dataset_fields import (
     changed_fields,
@@ -61,6 +63,8 @@ class AssetResult:
     problems: list[Problem] = field(default_factory=list)
     writes: int = 0
     rows: int | None = None
+    release_note: str = ""  # written on the resource when its file was replaced
+    release_changes: dict | None = None  # the row-level diff, every key
 
     def as_dict(self) -> dict:
         data = {k: v for k, v in self.__dict__.items() if k != "problems"}
@@ -146,9 +150,9 @@ class Publisher:
         self._allow: AllowList | None = None
 
     # ---- what is on the portal (read calls only) ----
-    def packages(self) -> dict[str, dict]:
+    def packages(self, refresh: bool = False) -> dict[str, dict]:
         """Every dataset that carries an asset register id, private ones included, by that id."""
-        if self._packages is None:
+        if self._packages is None or refresh:
             found, start = {}, 0
             while True:
                 page = self.portal.read("package_search", fq=f"{ASSET_ID_FIELD}:[* TO *]", include_private=True,
@@ -247,12 +251,14 @@ class Publisher:
         if self.dry_run:
             result.outcome = PLANNED
             return
-        self._apply(asset, table, changes)
+        release = self._apply(asset, table, changes)
+        if release is not None:
+            result.release_note, result.release_changes = release.note, release.changes
         result.outcome = CREATED if package is None else UPDATED
         result.message = "Published." if package is None else "Updated."
 
     # ---- writes ----
-    def _apply(self, asset: Asset, table: PreparedTable, changes: Changes) -> None:
+    def _apply(self, asset: Asset, table: PreparedTable, changes: Changes) -> release_notes.Release | None:
         write = self.portal.write
         if changes.new_org:
             write("organization_create", name=changes.wanted["owner_org"], title=asset.service_area,
@@ -263,16 +269,15 @@ class Publisher:
             package = write("package_create", name=changes.name, private=True, **changes.wanted)
             crash_point("after-dataset-create")
             try:
-                self._fill(asset, table, changes, package)
+                return self._fill(asset, table, changes, package)
             except StillChecking:
                 raise  # not refused: the next run finishes it
             except (PortalRefused, AssetBlocked):
-                self._discard(package)
+                self.discard(package)
                 raise
-        else:
-            self._fill(asset, table, changes, package)
+        return self._fill(asset, table, changes, package)
 
-    def _discard(self, package: dict) -> None:
+    def discard(self, package: dict) -> None:
         """A dataset this run created but could not complete is removed: a failed asset leaves nothing
         behind (purged where the token may; otherwise deleted, which hides it everywhere)."""
         try:
@@ -281,25 +286,31 @@ class Publisher:
             self.portal.write("package_delete", id=package["id"])
         log.warning("removed the incomplete dataset %s", package["name"])
 
-    def _fill(self, asset: Asset, table: PreparedTable, changes: Changes, package: dict) -> None:
+    def _fill(self, asset: Asset, table: PreparedTable, changes: Changes,
+              package: dict) -> release_notes.Release | None:
         write = self.portal.write
         for duplicate in changes.duplicates:
             write("resource_delete", id=duplicate)
         resource = changes.resource
+        earlier = None  # the rows the new file replaces, read before the portal loads it (for the release note)
         if changes.upload:
+            earlier = release_notes.before(self.portal.read, resource, table.schema)
             resource = self._upload(asset, table, package, resource)
         elif changes.reload_datastore:  # the table went missing: the portal checks and loads the file again
             write(RUN_CHECK_ACTION, id=resource["id"])
         if changes.upload or changes.reload_datastore:
-            self._await_portal(resource["id"])
-        if changes.upload:
-            write("resource_patch", id=resource["id"], hash=HASH_PREFIX + table.sha256)
+            self.await_portal(resource["id"])
+        release = None
+        if changes.upload:  # the hash marks the resource complete; the release note goes with it
+            release = release_notes.Release.of(table.schema, table.csv_bytes, table.row_count, earlier)
+            write("resource_patch", id=resource["id"], hash=HASH_PREFIX + table.sha256, **release.fields)
         patch = dict(changes.metadata)
         if changes.publish:
             patch["private"] = False
         if patch:
             crash_point("before-publish")
             write("package_patch", id=package["id"], **patch)
+        return release
 
     def _upload(self, asset: Asset, table: PreparedTable, package: dict, resource: dict | None) -> dict:
         fields = resource_fields(asset, table)
@@ -312,7 +323,7 @@ class Publisher:
         crash_point("after-upload")
         return created
 
-    def _await_portal(self, resource_id: str) -> None:
+    def await_portal(self, resource_id: str) -> None:
         """The portal checks uploads and loads them into its DataStore itself (in the background for
         large files): wait for both verdicts."""
         deadline = time.monotonic() + self.validation_wait

@@ -28,7 +28,11 @@ def summary(results: list[AssetResult]) -> dict:
 
 
 def run_report(command: str, register: str, portal: str | None, started: dt.datetime,
-               register_problems: list[Problem], results: list[AssetResult], stopped: str | None = None) -> dict:
+               register_problems: list[Problem], results: list[AssetResult], stopped: str | None = None,
+               register_table: AssetResult | None = None) -> dict:
+    totals = summary(results)
+    if register_table is not None:
+        totals["writes"] += register_table.writes
     return {
         "command": command,
         "register": register,
@@ -36,9 +40,10 @@ def run_report(command: str, register: str, portal: str | None, started: dt.date
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "stopped": stopped,
-        "summary": summary(results),
+        "summary": totals,
         "register_problems": [problem.as_dict() for problem in register_problems],
         "assets": [result.as_dict() for result in results],
+        "register_table": register_table.as_dict() if register_table is not None else None,
     }
 
 
@@ -76,3 +81,13 @@ def print_results(console: Console, results: list[AssetResult]) -> None:
     totals = summary(results)
     console.print(f"{totals['assets']} assets: {totals['changed']} changed, {totals['failed']} failed, "
                   f"{totals['writes']} portal writes.")
+
+
+def print_register_table(console: Console, result: AssetResult) -> None:
+    """The register's own dataset (what the council holds): what happened, and what officers must correct."""
+    style = STYLES.get(result.outcome, "")
+    outcome = f"[{style}]{result.outcome}[/]" if style else result.outcome
+    detail = result.release_note or result.message or "; ".join(result.changes)
+    console.print(f"Published register ({result.dataset}): {outcome}. {detail}".rstrip())
+    for problem in result.problems:
+        console.print(f"  • {problem.asset_id + ': ' if problem.asset_id else ''}{problem}")

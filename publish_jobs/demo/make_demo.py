@@ -537,6 +537,40 @@ def ward_assets(asset, wards: dict[str, str]) -> list[dict]:
     ]
 
 
+# ---- the published register: why held-back assets are not published --------------------------
+# Blank reasons are filled in by the publish jobs from the status and the personal data column.
+PUBLICATION_REASONS = {
+    "IAR-0018": "Personal data: the law limits who may see the full electoral register.",
+    "IAR-0021": "Under review: agents' names and contact details are being removed before publication.",
+    "IAR-0022": "Under review: reliefs to sole traders are being anonymised before publication.",
+    "IAR-0023": "Under review: figures for small teams are being grouped so that no one can be identified.",
+    "IAR-0025": "Superseded by the controlled parking spaces dataset.",
+    "IAR-0026": "The review of public toilet provision must finish first; the list will be published then.",
+    "IAR-0060": "Commercial confidence: the operator's prices and margins stay confidential until the contract "
+                "ends; its value and term are in the contracts dataset.",
+}
+
+
+def held_back_rows() -> list[dict]:
+    """An asset held back for commercial confidence (the other held-back assets are in register_rows)."""
+    return [{
+        "asset_id": "IAR-0060", "title": "Leisure centres operating contract: prices and performance",
+        "description": "The operator's prices, margins and monthly performance reports for the council's leisure "
+                       "centres.",
+        "service_area": "Leisure and Culture", "information_asset_owner": "Head of Leisure and Culture",
+        "source_system": "Contract management system", "extract_location": "", "table_schema": "",
+        "column_mapping": "", "publication_status": "not_for_publication", "personal_data": "none", "licence": "",
+        "update_frequency": "monthly", "spatial_coverage": GSS, "transparency_code_category": "",
+        "keywords": "leisure; contracts", "retention": "6 years after the contract ends", "last_reviewed": REVIEWED,
+        "contact_email": "opendata@westsuffolk.gov.uk", "period": "2024-25", "data_provenance": "synthetic",
+        "theme": "EDUC",
+    }]
+
+
+def with_publication_reasons(rows: list[dict]) -> list[dict]:
+    return [{**row, "reason_not_published": PUBLICATION_REASONS.get(row["asset_id"], "")} for row in rows]
+
+
 def write_register(rows: list[dict]) -> None:
     workbook = Workbook()
     sheet = workbook.active
@@ -568,7 +602,7 @@ def main() -> None:
         "description": "The organisation chart already follows its schema; its contacts are council role "
                        "mailboxes, which the personal-data scan accepts.",
     })
-    rows = register_rows(wards)
+    rows = with_publication_reasons(register_rows(wards) + held_back_rows())
     write_register(rows)
     print(f"Wrote {len(rows)} assets to {HERE / 'register.xlsx'}, extracts in {EXTRACTS}, mappings in {MAPPINGS}")
 

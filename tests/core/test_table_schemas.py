@@ -113,7 +113,15 @@ def test_transparency_code_metadata(name):
     code = descriptor["transparencyCode"]
     assert code["obligation"].strip()
     assert code["frequency"] in FREQUENCIES
-    assert set(code) <= {"obligation", "frequency", "paragraph"}
+    assert set(code) <= {"obligation", "frequency", "paragraph", "deadline", "snapshot"}
+    # the deadline is data beside the schema, with the Code paragraph and where the date comes from
+    assert code["paragraph"].strip() and code["deadline"]["source"].strip()
+    assert code["deadline"]["setBy"] in {"code", "council", "regulations"}
+    if code["frequency"] == "once":
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", code["deadline"]["date"])
+    else:
+        assert code["deadline"]["monthsAfterPeriodEnd"] in range(1, 13)
+    assert isinstance(code["snapshot"], bool)
     # The custom property survives a round trip through frictionless.
     assert frictionless.Schema.from_descriptor(descriptor).to_descriptor()["transparencyCode"] == code
 

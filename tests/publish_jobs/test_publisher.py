@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import itertools
+import json
 import shutil
 from pathlib import Path
 
@@ -31,6 +33,7 @@ class FakePortal:
         self.packages: dict[str, dict] = {}
         self.organisations: set[str] = set()
         self.datastore: dict[str, int] = {}  # resource id -> rows the portal loaded from its upload
+        self.tables: dict[str, tuple[list[str], list[dict]]] = {}  # resource id -> (columns, rows) as loaded
         self.calls: list[tuple[str, dict]] = []
         self.reads = self.writes = 0
         self.kill_after: int | None = None
@@ -110,6 +113,9 @@ class FakePortal:
         """The portal checks an upload and loads it into its DataStore (in one transaction)."""
         if upload is not None:
             self.datastore[resource["id"]] = len(upload.decode("utf-8").splitlines()) - 1
+            reader = csv.DictReader(io.StringIO(upload.decode("utf-8"), newline=""))
+            rows = [{k: (v if v != "" else None) for k, v in row.items()} for row in reader]
+            self.tables[resource["id"]] = (list(reader.fieldnames or []), rows)
             resource.update(datastore_active=True, datastore_load_status="loaded")
 
     def westsuffolk_resource_validation_run(self, id):
@@ -117,6 +123,13 @@ class FakePortal:
         self.datastore[id] = self.datastore.get(id, 0)
         resource.update(datastore_active=True, datastore_load_status="loaded")
         return resource
+
+    def datastore_search(self, resource_id, limit, offset=0, sort=None):
+        if resource_id not in self.tables:
+            raise NotOnPortal(resource_id)
+        columns, rows = self.tables[resource_id]
+        return {"fields": [{"id": "_id"}, *({"id": name} for name in columns)],
+                "records": rows[offset:offset + limit], "total": len(rows)}
 
     def _resource(self, id):
         for package in self.packages.values():
@@ -259,6 +272,41 @@ def test_changed_extract_replaces_file_and_table_only(portal, register):
     assert actions == ["resource_patch", "resource_patch"]
     resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
     assert portal.datastore[resource["id"]] == len(lines) - 2  # header and the removed row
+
+
+def test_a_replaced_table_gets_a_release_note_and_a_diff_by_key(portal, register):
+    run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    assert resource["release_note"] == "First release: 5 rows."
+    extract = register.parent / "extracts" / "fraud-2023-24.csv"
+    lines = extract.read_text().splitlines()  # 2019-20 to 2023-24
+    changed = lines[1].replace(",139,", ",140,")  # 2019-20: fraud_cases_investigated 139 -> 140
+    added = lines[-1].replace("2023-24", "2025-26").replace("2024-03-31", "2026-03-31")  # 2023-24 goes
+    assert changed != lines[1] and added != lines[-1]
+    extract.write_text("\n".join([lines[0], changed, *lines[2:-1], added]) + "\n")
+    results = run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    assert resource["release_note"] == "1 row added, 1 removed, 1 changed (fraud cases investigated)."
+    assert results["IAR-0001"].release_note == resource["release_note"]
+    kept = json.loads(resource["release_diff"])
+    assert kept["keys"] == {"added": ["2025-26"], "removed": ["2023-24"], "changed": ["2019-20"]}
+    assert kept["changed_columns"] == {"fraud_cases_investigated": 1} and kept["released_at"]
+    assert results["IAR-0001"].as_dict()["release_changes"]["keys"]["added"] == ["2025-26"]
+    # the note goes on with the hash, in the same write that marks the resource complete
+    patch = [data for action, data in portal.calls if action == "resource_patch" and data.get("hash")][-1]
+    assert patch["release_note"] == resource["release_note"]
+
+
+def test_rows_are_not_compared_with_a_release_an_earlier_run_left_unfinished(portal, register):
+    run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    resource["hash"] = ""  # a run stopped after uploading the file: the table may hold the new rows already
+    results = run(portal, register)
+    resource = portal.package_show("iar-0001-test-asset-1")["resources"][0]
+    assert resource["release_note"] == ("Replaced: 5 rows; rows were not compared because the earlier release "
+                                        "was not finished.")
+    assert results["IAR-0001"].release_changes == {"rows": 5, "released_at": json.loads(
+        resource["release_diff"])["released_at"]}
 
 
 def test_new_period_adds_a_resource_and_widens_the_dates(portal, tmp_path):

@@ -9,6 +9,7 @@ from westsuffolk_core.statuses import WORST_FIRST
 from . import config
 
 __all__ = [
+    "westsuffolk_activity_release_notes",
     "westsuffolk_api_examples",
     "westsuffolk_atom_feed_url",
     "westsuffolk_dataset_summary",
@@ -23,6 +24,8 @@ __all__ = [
     "westsuffolk_personal_data_choices",
     "westsuffolk_plain_query",
     "westsuffolk_provenance_choices",
+    "westsuffolk_quality",
+    "westsuffolk_release_notes",
     "westsuffolk_resource_format",
     "westsuffolk_site_title",
     "westsuffolk_sort_options",
@@ -168,3 +171,24 @@ def westsuffolk_plain_query(q: str | None) -> str:
     from . import facets
 
     return facets.plain_query(q)
+
+
+def westsuffolk_quality(pkg_dict: dict) -> Any:
+    """The dataset's quality summary (westsuffolk_core.quality holds the rules and their documentation)."""
+    from . import quality_scores
+
+    return quality_scores.assess(pkg_dict)
+
+
+def westsuffolk_release_notes(pkg_dict: dict) -> list[dict[str, Any]]:
+    """What changed when each file was last replaced, newest first."""
+    from . import release_notes
+
+    return release_notes.of_dataset(pkg_dict)
+
+
+def westsuffolk_activity_release_notes(activity: dict) -> list[dict[str, Any]]:
+    """The release notes first written in this activity (not already in the one before it)."""
+    from . import release_notes
+
+    return release_notes.of_activity(activity)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
 
-from westsuffolk_core import vocabularies
+from westsuffolk_core import quality, vocabularies
 
 from . import config, facets
 
@@ -24,11 +24,8 @@ LIGHT_ENDPOINTS = frozenset({
     "westsuffolk_schemas.index", "westsuffolk_schemas.read",
     "westsuffolk_transparency.index", "westsuffolk_validation.report",
     "westsuffolk_wards.index", "westsuffolk_wards.read", "westsuffolk_wards.compare",
+    "westsuffolk_quality.index", "westsuffolk_register.index",
 })
-
-# Update frequency -> months until the next release (None: no next update to promise).
-_MONTHS = {"monthly": 1, "quarterly": 3, "biannual": 6, "annual": 12}
-_DAYS = {"daily": 1, "weekly": 7}
 
 OGL = "uk-ogl"
 OGL_PLAIN = ("You can copy, publish, adapt and use this data, also commercially, as long as you say "
@@ -57,14 +54,6 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-            31, 31, 30, 31, 30, 31][month - 1]
-    return day.replace(year=year, month=month, day=min(day.day, last))
-
-
 def last_updated(pkg: dict[str, Any]) -> dt.date | None:
     """When the data last changed: the newest file, else the dataset's own record."""
     dates = [_date(r.get("last_modified") or r.get("created")) for r in pkg.get("resources") or []]
@@ -73,13 +62,9 @@ def last_updated(pkg: dict[str, Any]) -> dt.date | None:
 
 
 def next_update_due(frequency: str | None, updated: dt.date | None) -> dt.date | None:
-    if not updated or not frequency:
-        return None
-    if frequency in _MONTHS:
-        return _add_months(updated, _MONTHS[frequency])
-    if frequency in _DAYS:
-        return updated + dt.timedelta(days=_DAYS[frequency])
-    return None  # irregular, never, or unknown
+    """One interval of the update frequency after the last update; None for irregular or historical data.
+    The rule is westsuffolk_core.quality's, so the quality summary says the same."""
+    return quality.next_due(frequency, updated)
 
 
 def british_date(day: dt.date | None) -> str:

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.logic import validate
 from ckan.types import Context, DataDict
 
-from .. import datagovuk
+from .. import datagovuk, transparency_status
 from ..loading import load as loading
 from ..validation import allow_list, files, hooks, jobs, records, store
 from . import schema
@@ -22,6 +22,7 @@ __all__ = [
     "westsuffolk_resource_validation_run",
     "westsuffolk_resource_validation_show",
     "westsuffolk_ward_compare",
+    "westsuffolk_transparency_status",
 ]
 
 
@@ -161,3 +162,17 @@ def bulk_update_public(next_action, context, data_dict):
         dataset = tk.get_action("package_show")(dict(context, ignore_auth=True), {"id": dataset_id})
         hooks.check_can_go_public(context, dict(dataset, private=False), was_private=True)
     return next_action(context, data_dict)
+
+
+@tk.side_effect_free
+@validate(schema.transparency_status)
+def westsuffolk_transparency_status(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Whether each Local Government Transparency Code return was published on time: for every obligation,
+    the last `quarters` quarters (default 8) or `years` financial years (default 3) that have ended, or its
+    one-off return, each with its deadline and status (on_time, late, due_soon, overdue, missing), from
+    the public datasets' files. `date` (YYYY-MM-DD) gives the answer as it stood that day; `obligation`
+    (a table schema name) just one. Also: a plain summary and the problems officers must fix."""
+    tk.check_access("westsuffolk_transparency_status", context, data_dict)
+    day = data_dict.get("date")
+    return transparency_status.report(day.date() if day else None, data_dict.get("obligation"),
+                                      data_dict["quarters"], data_dict["years"]).as_dict()

@@ -11,6 +11,7 @@ from ckan.types import Schema, Validator, ValidatorFactory
 MAX_VALUE_LENGTH = 500
 MAX_REASON_LENGTH = 2000
 MAX_ASSET_ID_LENGTH = 100
+MAX_QUARTERS, MAX_YEARS = 40, 10
 
 
 def at_most(limit: int) -> Callable[[Any], Any]:
@@ -19,6 +20,23 @@ def at_most(limit: int) -> Callable[[Any], Any]:
             raise tk.Invalid(f"Write at most {limit} characters.")
         return value
     return validator
+
+
+def between(low: int, high: int) -> Callable[[Any], Any]:
+    def validator(value: Any) -> Any:
+        if not low <= value <= high:
+            raise tk.Invalid(f"Give a whole number from {low} to {high}.")
+        return value
+    return validator
+
+
+def transparency_obligation(value: Any) -> Any:
+    from westsuffolk_core import table_schemas
+
+    known = sorted(d["name"] for d in table_schemas.list_schemas() if d.get("transparencyCode"))
+    if value not in known:
+        raise tk.Invalid(f"There is no Transparency Code table called {value!r}. Use one of: {', '.join(known)}.")
+    return value
 
 
 @validator_args
@@ -64,3 +82,14 @@ def ward_codes(value: Any) -> list[str]:
 @validator_args
 def ward_compare(not_empty: Validator) -> Schema:
     return {"wards": [not_empty, ward_codes]}
+
+
+@validator_args
+def transparency_status(ignore_missing: Validator, unicode_safe: Validator, isodate: Validator,
+                        default: ValidatorFactory, int_validator: Validator) -> Schema:
+    return {
+        "date": [ignore_missing, isodate],
+        "obligation": [ignore_missing, unicode_safe, transparency_obligation],
+        "quarters": [default(8), int_validator, between(1, MAX_QUARTERS)],
+        "years": [default(3), int_validator, between(1, MAX_YEARS)],
+    }
