@@ -11,11 +11,12 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from westsuffolk_core import safe_fetch
 from westsuffolk_core.spreadsheets import cell_text, sheet_has_content
 from westsuffolk_core.validation.source import DOUBLE_ENCODED_BOM, FALLBACK_ENCODINGS
 
 from .problems import AssetBlocked, Problem
-from .settings import REQUEST_TIMEOUT_SECONDS
+from .settings import FETCH_ALLOWED_HOSTS_ENV, fetch_policy
 
 # A UTF-8 byte-order mark, and the same mark saved twice ("ï»¿", seen in real exports)
 BOMS = ("\ufeff", DOUBLE_ENCODED_BOM.decode("utf-8"))
@@ -114,15 +115,20 @@ def _table(raw: list[list], source: str, notes: list[str]) -> Table:
 
 
 def _fetch(source: str) -> bytes:
+    """The extract's bytes: a local file, or a download through the safe fetcher (public addresses and
+    the intranet hosts in WESTSUFFOLK_FETCH_ALLOWED_HOSTS only)."""
     if source.startswith(("http://", "https://")):
-        import requests
-
-        response = requests.get(source, timeout=REQUEST_TIMEOUT_SECONDS)
-        if response.status_code != 200:
+        try:
+            return safe_fetch.fetch_bytes(source, fetch_policy())
+        except safe_fetch.AddressNotAllowed as refused:
             raise AssetBlocked(Problem(
-                f"The extract at {source} could not be downloaded (HTTP {response.status_code}).",
-                column="extract_location", source="extract"))
-        return response.content
+                f"The extract at {source} was not downloaded. {refused.message} If it is on the council's "
+                f"intranet, add its host to {FETCH_ALLOWED_HOSTS_ENV} (see publish_jobs/README.md).",
+                column="extract_location", source="extract")) from None
+        except safe_fetch.FetchError as failed:
+            raise AssetBlocked(Problem(
+                f"The extract at {source} could not be downloaded: {failed.message} Check the extract location "
+                "in the register.", column="extract_location", source="extract")) from None
     return Path(source).read_bytes()
 
 
