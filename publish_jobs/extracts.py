@@ -14,6 +14,7 @@ from pathlib import Path
 from westsuffolk_core import safe_fetch
 from westsuffolk_core.spreadsheets import cell_text, sheet_has_content
 from westsuffolk_core.validation.source import DOUBLE_ENCODED_BOM, FALLBACK_ENCODINGS
+from westsuffolk_core.workbook_safety import workbook_problem
 
 from .problems import AssetBlocked, Problem
 from .settings import FETCH_ALLOWED_HOSTS_ENV, fetch_policy
@@ -69,6 +70,10 @@ def read_table(source: str, sheet: str | int | None = None, encoding: str | None
                 f"The extract {source} is an Excel 97-2003 workbook (.xls), which cannot be read. "
                 "Save it as an Excel workbook (.xlsx) or as CSV UTF-8.", source="extract"))
         if data.startswith(ZIP):
+            unsafe = workbook_problem(data)  # damaged, a zip bomb or XML entities: never opened
+            if unsafe:
+                raise AssetBlocked(Problem(f"The extract {source} cannot be read: {unsafe} Open it in Excel, save it "
+                                           "again and run the publish jobs again.", source="extract"))
             raw, notes = _xlsx_rows(data, sheet)
             if encoding:
                 notes.append(f"The mapping's encoding: ({encoding}) was not needed: the extract is a "
