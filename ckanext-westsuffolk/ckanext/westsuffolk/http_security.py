@@ -1,7 +1,8 @@
 """Security headers on every response, safe serving of uploaded files, and session cookie settings.
 
 A blueprint without routes (registered with the others in views/__init__.py), so it needs no
-middleware of its own and applies to the in-process test app and gunicorn alike:
+middleware of its own and applies to the in-process test app and gunicorn alike. Before each request it
+runs request_guard.check_request (malformed or hostile requests refused with a 400); after each:
 
 - every response: Content-Security-Policy (ckanext.westsuffolk.security.content_security_policy; pages
   whose templates still hold inline script are listed in ...security.inline_script_endpoints and get
@@ -17,8 +18,12 @@ middleware of its own and applies to the in-process test app and gunicorn alike:
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 from flask import Blueprint, Response, request
+from werkzeug.exceptions import InternalServerError
 from werkzeug.http import parse_options_header
+
+from . import dcat_links, request_guard
 
 __all__ = ["security_blueprint"]
 
@@ -109,6 +114,21 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+SEARCH_NOT_UNDERSTOOD = ("The search could not be understood. Search with plain words, or remove brackets, quotes "
+                         "and colons.")
+# What Solr (or CKAN before it) says when the query itself is at fault, not the search service
+QUERY_AT_FAULT = ("(HTTP 400)", "not supported in param", "must be defined at the beginning", "Invalid \"sort\"")
+
+
+@security_blueprint.app_errorhandler(SearchError)
+def search_not_understood(error: SearchError):
+    """A search Solr cannot parse, on a page that does not catch it (the DCAT catalogue, the feeds): a 400
+    saying so, not a 500. Any other search failure stays a server error."""
+    if not any(part in str(error) for part in QUERY_AT_FAULT):
+        raise InternalServerError() from error
+    return Response(SEARCH_NOT_UNDERSTOOD, status=400, mimetype="text/plain")
+
+
 def secure_cookies(state) -> None:
     """Session and remember-me cookies: HttpOnly, SameSite=Lax (CKAN leaves the remember-me cookie without
     SameSite, which some browsers send on cross-site posts), and Secure on an https site."""
@@ -122,3 +142,5 @@ def secure_cookies(state) -> None:
 
 
 security_blueprint.record_once(secure_cookies)  # (record_once returns None: not usable as a decorator)
+security_blueprint.before_app_request(request_guard.check_request)
+security_blueprint.record_once(lambda state: dcat_links.install())
