@@ -3,6 +3,8 @@ let them through (run before every request by http_security's blueprint):
 
 - JSON nested deeper than any action needs (CKAN's parser would exhaust Python's recursion limit);
 - NUL characters in the query string, form fields or a JSON body (PostgreSQL cannot store them);
+- form posts without the Save button's value (or the resource form's hidden id) to the CKAN pages that
+  would fail on it;
 - a search on a service area's page that Solr cannot parse (CKAN's page would fail to render);
 - the log-in form's "remember me" duration when it is not a sensible number of milliseconds;
 - cookie-authenticated writes without a CSRF token to a view that CKAN has exempted from CSRF checks
@@ -59,11 +61,26 @@ def check_request() -> None:
             refuse(f"The request's JSON is nested more than {MAX_JSON_DEPTH} levels deep; no action needs that.")
         if _NUL_ESCAPE.search(body):
             refuse("The request's JSON contains a NUL character (\\u0000), which the portal cannot store.")
+    if any(field not in request.form for field in _required_form_fields()):
+        refuse("The form arrived incomplete (a hidden field or its Save button was missing). Reload the page and "
+               "try again.")
     if (request.endpoint or "").endswith("user.login"):
         remember = request.form.get("remember")
         if remember is not None and not (remember.isdigit() and 0 < int(remember) <= MAX_REMEMBER_MS):
             refuse("The log-in form's 'remember me' value is not valid. Reload the log-in page and try again.")
     _protect_against_csrf()
+
+
+def _required_form_fields() -> tuple[str, ...]:
+    """Fields that CKAN's view of this form page reads without checking they are there (a KeyError, 500)."""
+    endpoint = request.endpoint or ""
+    if endpoint.endswith("resource.new"):
+        return ("save", "id")
+    if endpoint.endswith(("resource.edit", "admin.config")):
+        return ("save",)
+    if endpoint.endswith(("dataset.new", "dataset.edit")) and "_ckan_phase" in request.form:
+        return ("save",)
+    return ()
 
 
 def _check_area_search() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 __all__ = [
+    "member_create",
+    "member_delete",
     "westsuffolk_personal_data_allow",
     "westsuffolk_personal_data_allow_revoke",
     "westsuffolk_personal_data_allowed_list",
@@ -42,3 +44,27 @@ def westsuffolk_personal_data_allowed_list(context, data_dict):
     """Anyone: the allowed values are published values (the action hides who allowed them, and the
     revoked history, from everyone but sysadmins). The publish jobs read it, with or without a token."""
     return {"success": True}
+
+
+def _dataset_in_own_area(context, data_dict) -> dict | None:
+    """For a dataset put into (or taken out of) a group: refused unless the user may edit the dataset.
+    CKAN lets any member of a group add any dataset, another service area's (even private) included."""
+    if data_dict.get("object_type") != "package" or not data_dict.get("object"):
+        return None
+    try:
+        tk.check_access("package_update", dict(context), {"id": data_dict["object"]})
+    except tk.NotAuthorized:
+        return {"success": False, "msg": "Only officers of the dataset's own service area can change its groups."}
+    except tk.ObjectNotFound:
+        return {"success": False, "msg": "Dataset not found."}
+    return None
+
+
+@tk.chained_auth_function
+def member_create(next_auth, context, data_dict):
+    return _dataset_in_own_area(context, data_dict) or next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def member_delete(next_auth, context, data_dict):
+    return _dataset_in_own_area(context, data_dict) or next_auth(context, data_dict)
