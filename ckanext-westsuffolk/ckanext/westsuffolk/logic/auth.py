@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan import authz
 
 __all__ = [
     "member_create",
     "member_delete",
+    "package_collaborator_list",
     "westsuffolk_personal_data_allow",
     "westsuffolk_personal_data_allow_revoke",
     "westsuffolk_personal_data_allowed_list",
@@ -68,3 +70,11 @@ def member_create(next_auth, context, data_dict):
 @tk.chained_auth_function
 def member_delete(next_auth, context, data_dict):
     return _dataset_in_own_area(context, data_dict) or next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_list(next_auth, context, data_dict):
+    """Anonymous visitors are refused (CKAN's own check asserts a logged-in user: a 500, not a 403)."""
+    if authz.auth_is_anon_user(context):
+        return {"success": False, "msg": "Log in to see who may edit a dataset."}
+    return next_auth(context, data_dict)
