@@ -48,13 +48,20 @@ def settings() -> tuple[str, str]:
     return url, token
 
 
-def targets(ckan: ckanapi.RemoteCKAN) -> dict[str, list[str]]:
-    """Public pages of the demo content: dataset pages, and resource pages of DataStore tables."""
-    found = ckan.action.package_search(rows=1000, fq=f"-organization:{ORG}")["results"]
+def targets(ckan: ckanapi.RemoteCKAN, anonymous: ckanapi.RemoteCKAN) -> dict[str, list[str]]:
+    """Public pages of the portal's content: dataset pages, and resource pages of DataStore tables."""
+    found = anonymous.action.package_search(rows=1000, fq=f"-organization:{ORG}")["results"]
     datasets = [f"/dataset/{d['name']}" for d in found]
-    tables = [(d["name"], r["id"]) for d in found for r in d.get("resources", []) if r.get("datastore_active")]
+    tables = []
+    listed = ckan.action.datastore_search(resource_id="_table_metadata", limit=1000)["records"]
+    for name in sorted({r["name"] for r in listed if not r.get("alias_of") and not r["name"].startswith("_")}):
+        try:  # a table of a public dataset: what an anonymous visitor can open
+            resource = anonymous.action.resource_show(id=name)
+        except (ckanapi.NotFound, ckanapi.NotAuthorized):
+            continue
+        tables.append((resource["package_id"], name))
     if not datasets or not tables:
-        sys.exit("the portal has no public datasets or no DataStore tables: run `make run` (demo content) first")
+        sys.exit("the portal has no public datasets or no public DataStore tables: run `make run` (demo content) first")
     return {"dataset": datasets, "datastore_page": [f"/dataset/{n}/resource/{r}" for n, r in tables],
             "datastore_api": [f"/api/3/action/datastore_search?resource_id={r}&limit=10&offset={o}"
                               for _, r in tables for o in (0, 10, 100)],
@@ -216,8 +223,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
     base, token = settings()
-    with ckanapi.RemoteCKAN(base, apikey=token) as ckan:
-        pages = targets(ckan)
+    with ckanapi.RemoteCKAN(base, apikey=token) as ckan, ckanapi.RemoteCKAN(base) as anonymous:
+        pages = targets(ckan, anonymous)
         officers = Officers(ckan, args.officers)
         try:
             print(f"portal {base}: {len(pages['dataset'])} datasets, {len(pages['datastore_page'])} DataStore "

@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,23 @@ def test_a_backup_restores_into_empty_databases_with_everything_back(app, tmp_pa
         requests.post(f"{solr}/update", params={"commit": "true"}, timeout=30,
                       json={"delete": {"query": f"site_id:{RESTORE_SITE_ID}"}})
         drop_restore_databases()
+
+
+@pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_a_lost_solr_index_is_rebuilt_by_make_run(pytestconfig):
+    """`make run` (services.sh init run) indexes what the index lacks: a lost Solr core comes back whole."""
+    from ckan.lib.search import clear_all
+
+    org = factories.Organization()
+    made = {factories.Dataset(owner_org=org["id"], private=n == 0, **COUNCIL_FIELDS)["id"] for n in range(3)}
+    step = "search-index rebuild --only-missing"
+    assert step in (REPO / "scripts" / "services.sh").read_text()  # what init run does, on every `make run`
+    clear_all()  # the index is lost (this site's documents; a new Solr core is empty too)
+    assert helpers.call_action("package_search", include_private=True)["count"] == 0
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    rebuilt = subprocess.run([ckan, "-c", pytestconfig.getoption("ckan_ini"), *step.split()], capture_output=True,
+                             text=True, timeout=600)
+    assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+    found = helpers.call_action("package_search", include_private=True, rows=100)["results"]
+    assert {dataset["id"] for dataset in found} == made

@@ -8,6 +8,7 @@ __all__ = [
     "member_create",
     "member_delete",
     "package_collaborator_list",
+    "package_show",
     "westsuffolk_personal_data_allow",
     "westsuffolk_personal_data_allow_revoke",
     "westsuffolk_personal_data_allowed_list",
@@ -78,3 +79,14 @@ def package_collaborator_list(next_auth, context, data_dict):
     if authz.auth_is_anon_user(context):
         return {"success": False, "msg": "Log in to see who may edit a dataset."}
     return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth, context, data_dict):
+    """A refusal says nothing of the dataset: CKAN's message gives a private dataset's id to whoever asks
+    for it by name."""
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return {"success": False, "msg": "You are not allowed to read this dataset."}
+    return result
