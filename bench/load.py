@@ -48,24 +48,29 @@ def settings() -> tuple[str, str]:
     return url, token
 
 
-def targets(ckan: ckanapi.RemoteCKAN, anonymous: ckanapi.RemoteCKAN) -> dict[str, list[str]]:
+def targets(anonymous: ckanapi.RemoteCKAN) -> dict[str, list[str]]:
     """Public pages of the portal's content: dataset pages, and resource pages of DataStore tables."""
     found = anonymous.action.package_search(rows=1000, fq=f"-organization:{ORG}")["results"]
     datasets = [f"/dataset/{d['name']}" for d in found]
-    tables = []
-    listed = ckan.action.datastore_search(resource_id="_table_metadata", limit=1000)["records"]
-    for name in sorted({r["name"] for r in listed if not r.get("alias_of") and not r["name"].startswith("_")}):
-        try:  # a table of a public dataset: what an anonymous visitor can open
-            resource = anonymous.action.resource_show(id=name)
-        except (ckanapi.NotFound, ckanapi.NotAuthorized):
-            continue
-        tables.append((resource["package_id"], name))
+    tables = [(d["name"], r["id"]) for d in everything(anonymous) for r in d.get("resources", [])
+              if str(r.get("datastore_active")).lower() == "true"]
     if not datasets or not tables:
         sys.exit("the portal has no public datasets or no public DataStore tables: run `make run` (demo content) first")
     return {"dataset": datasets, "datastore_page": [f"/dataset/{n}/resource/{r}" for n, r in tables],
             "datastore_api": [f"/api/3/action/datastore_search?resource_id={r}&limit=10&offset={o}"
                               for _, r in tables for o in (0, 10, 100)],
             "search": [f"/dataset/?q={w}" for w in WORDS] + ["/dataset/", "/dataset/?page=2"]}
+
+
+def everything(anonymous: ckanapi.RemoteCKAN) -> list[dict]:
+    """Every public dataset, page by page."""
+    found, start = [], 0
+    while True:
+        page = anonymous.action.package_search(rows=1000, start=start, fq=f"-organization:{ORG}")["results"]
+        found += page
+        if len(page) < 1000:
+            return found
+        start += 1000
 
 
 class Officers:
@@ -224,7 +229,7 @@ def main() -> int:
     args = parser.parse_args()
     base, token = settings()
     with ckanapi.RemoteCKAN(base, apikey=token) as ckan, ckanapi.RemoteCKAN(base) as anonymous:
-        pages = targets(ckan, anonymous)
+        pages = targets(anonymous)
         officers = Officers(ckan, args.officers)
         try:
             print(f"portal {base}: {len(pages['dataset'])} datasets, {len(pages['datastore_page'])} DataStore "

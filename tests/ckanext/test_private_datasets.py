@@ -156,3 +156,12 @@ class TestNoLeaksToAnonymousVisitors:
         token = {"Authorization": factories.APIToken(user=editor["name"])["token"]}
         response = app.get(f"/dataset/{datasets['private']['name']}", headers=token)
         assert response.status_code == 200 and SECRET in response.get_data(as_text=True)
+
+    def test_the_datastore_table_list_is_for_sysadmins_only(self, app, datasets):
+        anonymous = app.get("/api/3/action/datastore_search", query_string={"resource_id": "_table_metadata"})
+        assert anonymous.status_code == 403
+        admin = {"Authorization": factories.APIToken(user=factories.Sysadmin()["name"])["token"]}
+        listed = app.get("/api/3/action/datastore_search", query_string={"resource_id": "_table_metadata",
+                                                                          "limit": 1000}, headers=admin)
+        assert listed.status_code == 200
+        assert datasets["table"] in {record["name"] for record in listed.json["result"]["records"]}
