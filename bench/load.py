@@ -6,7 +6,8 @@ For each level of --clients (default 50 and 200) the visitors loop for --duratio
 each with its own connection, no pause between requests: the dataset search page (a random word), a
 dataset page, a resource page with its DataStore preview, and the DataStore API (datastore_search, as the
 preview's table asks for rows). Meanwhile --officers (default 5) officers, each with their own account and
-API token, upload a small spending file (validated against its schema while they wait) again and again.
+API token and dataset, upload a small spending file (validated against its schema while they wait), then
+delete it, again and again.
 Reported per level: requests, errors (a 4xx/5xx answer or no answer within --timeout), p50/p95/max
 latency per page and for the uploads, requests per second; and the resident memory (RSS) of each gunicorn
 worker sampled every 5 seconds (start, highest, end): flat means no growth across the run.
@@ -80,14 +81,14 @@ class Officers:
         self.ckan = ckan
         self.purge()
         org = ckan.action.organization_create(name=ORG, title="Load benchmark")
-        self.dataset = ckan.action.package_create(name=f"{ORG}-uploads", title="Load benchmark uploads",
-                                                  owner_org=org["id"], **COUNCIL_FIELDS)
-        self.tokens = []
+        self.officers = []  # (token, the dataset the officer uploads into: one each, as each keeps their own)
         for n in range(count):
             name = f"{ORG}-officer-{n}"
             ckan.action.user_create(name=name, email=f"{name}@example.org", password=secrets.token_urlsafe(18))
             ckan.action.organization_member_create(id=org["id"], username=name, role="editor")
-            self.tokens.append(ckan.action.api_token_create(user=name, name="bench")["token"])
+            dataset = ckan.action.package_create(name=f"{ORG}-uploads-{n}", title=f"Load benchmark uploads {n}",
+                                                 owner_org=org["id"], **COUNCIL_FIELDS)
+            self.officers.append((ckan.action.api_token_create(user=name, name="bench")["token"], dataset["id"]))
 
     def purge(self) -> None:
         try:
@@ -145,8 +146,9 @@ def officer(base: str, token: str, dataset_id: str, stop: float, record: Recorde
                 files={"upload": ("spend.csv", io.BytesIO(SAMPLE_CSV), "text/csv")})
             problem = None if response.status_code == 200 else f"HTTP {response.status_code}: {response.text[:200]}"
             if problem is None:  # keep the dataset small: each officer's upload is removed again
-                session.post(f"{base}/api/3/action/resource_delete", json={"id": response.json()["result"]["id"]},
-                             timeout=timeout)
+                deleted = session.post(f"{base}/api/3/action/resource_delete", timeout=timeout,
+                                       json={"id": response.json()["result"]["id"]})
+                problem = None if deleted.status_code == 200 else f"delete: HTTP {deleted.status_code}"
         except requests.RequestException as error:
             problem = type(error).__name__
         record.add("officer_upload", time.monotonic() - started, problem)
@@ -190,8 +192,8 @@ def run_level(base: str, pages: dict, officers: Officers, clients: int, duration
     record, memory = Recorder(), defaultdict(list)
     stop = time.monotonic() + duration
     threads = [threading.Thread(target=visitor, args=(base, pages, stop, record, timeout)) for _ in range(clients)]
-    threads += [threading.Thread(target=officer, args=(base, token, officers.dataset["id"], stop, record, timeout))
-                for token in officers.tokens]
+    threads += [threading.Thread(target=officer, args=(base, token, dataset_id, stop, record, timeout))
+                for token, dataset_id in officers.officers]
     threads.append(threading.Thread(target=sample_memory, args=(stop, memory)))
     started = time.monotonic()
     for thread in threads:
