@@ -20,7 +20,7 @@ class TestAliasLookup:
     def test_the_fix_is_in_place_and_answers_as_before(self):
         assert DatastorePostgresqlBackend.resource_id_from_alias is datastore_fixes.resource_id_from_alias
         dataset = factories.Dataset(owner_org=factories.Organization()["id"], **COUNCIL_FIELDS)
-        table = helpers.call_action("datastore_create", resource={"package_id": dataset["id"]}, force=True,
+        table = helpers.call_action("datastore_create", resource={"package_id": dataset["id"], "name": "Wards"}, force=True,
                                     aliases="ward-counts", fields=[{"id": "ward", "type": "text"}],
                                     records=[{"ward": "Abbeygate"}])
         backend = DatastoreBackend.get_active_backend()
@@ -30,7 +30,7 @@ class TestAliasLookup:
 
     def test_many_threads_at_once_never_fail(self, app):
         dataset = factories.Dataset(owner_org=factories.Organization()["id"], **COUNCIL_FIELDS)
-        table = helpers.call_action("datastore_create", resource={"package_id": dataset["id"]}, force=True,
+        table = helpers.call_action("datastore_create", resource={"package_id": dataset["id"], "name": "Wards"}, force=True,
                                     fields=[{"id": "ward", "type": "text"}], records=[{"ward": "Abbeygate"}])
         backend = DatastoreBackend.get_active_backend()
         problems: list[BaseException] = []
