@@ -82,8 +82,11 @@ class Officers:
         self.purge()
         org = ckan.action.organization_create(name=ORG, title="Load benchmark")
         self.officers = []  # (token, the dataset the officer uploads into: one each, as each keeps their own)
+        self.names = []
+        run = secrets.token_hex(3)  # deleted users keep their names: new ones each run
         for n in range(count):
-            name = f"{ORG}-officer-{n}"
+            name = f"{ORG}-officer-{run}-{n}"
+            self.names.append(name)
             ckan.action.user_create(name=name, email=f"{name}@example.org", password=secrets.token_urlsafe(18))
             ckan.action.organization_member_create(id=org["id"], username=name, role="editor")
             dataset = ckan.action.package_create(name=f"{ORG}-uploads-{n}", title=f"Load benchmark uploads {n}",
@@ -98,11 +101,8 @@ class Officers:
             self.ckan.action.organization_purge(id=ORG)
         except ckanapi.NotFound:
             pass
-        for n in range(20):
-            try:
-                self.ckan.action.user_delete(id=f"{ORG}-officer-{n}")
-            except ckanapi.NotFound:
-                break
+        for name in getattr(self, "names", []):
+            self.ckan.action.user_delete(id=name)
 
 
 class Recorder:

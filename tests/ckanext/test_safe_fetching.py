@@ -123,3 +123,22 @@ class TestLinkedFilesAreFetchedSafely:
         resource = _link(officer, dataset, f"{file_server}/spend.csv")
         report = _validate_now(officer, resource)
         assert report["issues"][0]["message"].startswith("The linked file is larger than the portal's limit")
+
+    def test_the_datastore_loader_fetches_through_the_safe_fetcher(self, officer_and_dataset):
+        """The DataStore loader downloads a link again after its check: were the name to point at an internal
+        address by then (DNS rebinding), the load is refused in the same words and nothing is loaded."""
+        from ckanext.westsuffolk.loading import load as loading
+        from ckanext.westsuffolk.validation import records, store
+
+        officer, dataset = officer_and_dataset
+        solr = tk.config["solr_url"].rstrip("/")
+        resource = _link(officer, dataset, f"{solr}/select?q=private:true&fl=title,notes&wt=csv")
+        shown = helpers.call_action("resource_show", id=resource["id"])
+        store.write(shown, {**records.pending_record(shown), "status": "success", "row_count": 1})  # as if it passed
+        state = loading.load(shown)["datastore"]
+        assert state["status"] == "not-loaded"
+        assert "This address is not allowed" in state["message"]
+        for leak in (SECRET_TITLE, "8983", "127.0.0.1", "Errno"):
+            assert leak not in state["message"]
+        with pytest.raises(tk.ObjectNotFound):
+            helpers.call_action("datastore_info", id=resource["id"])

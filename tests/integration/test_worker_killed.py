@@ -141,7 +141,10 @@ class TestAWorkerKilledMidJob:
         record = status(resource["id"])
         assert record["status"] == "error"
         assert "stopped before it finished" in record["issues"][0]["message"]
-        assert helpers.call_action("resource_show", id=resource["id"])["validation_status"] == "error"
+        shown = helpers.call_action("resource_show", id=resource["id"])
+        assert shown["validation_status"] == "error" and shown["datastore_load_status"] == "not-loaded"
+        dataset = helpers.call_action("package_search", q=f"id:{resource['package_id']}")["results"][0]
+        assert dataset["resources"][0]["validation_status"] == "error"  # listings (from the index) say so too
         from ckan.lib.jobs import get_queue
 
         assert len(get_queue()) == 0  # nothing left queued to run for ever

@@ -9,6 +9,7 @@ from rq import Retry
 from rq.job import Callback
 
 from westsuffolk_core import validation
+from westsuffolk_core.statuses import LoadStatus
 
 from . import files, records, store
 
@@ -44,14 +45,35 @@ def check_stopped(job, connection, exc_type, exc_value, traceback) -> None:
         return
     resource_id = job.args[0]
     record = store.read(resource_id)
-    if record is None or record.get("status") != records.PENDING:
-        return  # deleted meanwhile, or checked by a newer job
+    if record is None:
+        return  # deleted meanwhile
+    loading = dict(record.get("datastore") or {})
+    if loading.get("status") == LoadStatus.LOADING:  # stopped while copying rows: the old table is kept
+        loading.update(status=LoadStatus.FAILED, finished_at=records.now(), message=(
+            "Loading into the DataStore stopped before it finished; the DataStore keeps the table it had. "
+            + STOPPED_FIX))
+        store.write({"id": resource_id}, {**record, "datastore": loading})
+    if record.get("status") != records.PENDING:
+        if loading.get("status") == LoadStatus.FAILED:
+            _reindex_after_stop(resource_id)
+        return  # checked already (the load was what stopped), or by a newer job
     stopped = validation.ValidationResult(
         status=records.ERROR, schema_ref=record.get("schema_ref"), validated_at=records.now(), error_count=1,
         issues=[validation.ValidationIssue(type="source-error", title="The check did not finish",
                                            message=STOPPED.format(tries=RETRIES + 1), fix=STOPPED_FIX)])
-    store.write({"id": resource_id}, {**stopped.as_dict(), "fingerprint": record.get("fingerprint")})
+    store.write({"id": resource_id}, {**stopped.as_dict(), "fingerprint": record.get("fingerprint"),
+                                      **({"datastore": loading} if loading else {})})
+    _reindex_after_stop(resource_id)
     log.error("validation job %s for resource %s failed for good: %s", job.id, resource_id, exc_type.__name__)
+
+
+def _reindex_after_stop(resource_id: str) -> None:
+    """Listings and package_show read the status fields from the index: refresh the dataset's entry."""
+    try:
+        resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    except tk.ObjectNotFound:
+        return
+    reindex(resource["package_id"])
 
 
 def validate_resource_job(resource_id: str) -> str:
