@@ -155,11 +155,13 @@ def officer(base: str, token: str, dataset_id: str, stop: float, record: Recorde
 
 
 def gunicorn_workers() -> dict[int, str]:
-    """pid -> command line of every gunicorn worker serving the portal (children of a gunicorn master)."""
+    """pid -> command line of every gunicorn worker serving the portal: children of the gunicorn master
+    bound to the portal's address (not the test portal's, which may run beside it)."""
+    bind = settings()[0].split("://", 1)[1]
     out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True, check=True).stdout
     procs = [line.split(None, 2) for line in out.splitlines() if "gunicorn" in line and "ckanext.westsuffolk" in line]
-    pids = {int(pid) for pid, _, _ in procs}
-    return {int(pid): args for pid, ppid, args in procs if int(ppid) in pids}
+    masters = {int(pid) for pid, _, args in procs if f"--bind {bind}" in args}
+    return {int(pid): args for pid, ppid, args in procs if int(ppid) in masters}
 
 
 def rss_mb(pid: int) -> float | None:
