@@ -11,11 +11,13 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from westsuffolk_core import safe_fetch
 from westsuffolk_core.spreadsheets import cell_text, sheet_has_content
 from westsuffolk_core.validation.source import DOUBLE_ENCODED_BOM, FALLBACK_ENCODINGS
+from westsuffolk_core.workbook_safety import workbook_problem
 
 from .problems import AssetBlocked, Problem
-from .settings import REQUEST_TIMEOUT_SECONDS
+from .settings import FETCH_ALLOWED_HOSTS_ENV, fetch_policy
 
 # A UTF-8 byte-order mark, and the same mark saved twice ("ï»¿", seen in real exports)
 BOMS = ("\ufeff", DOUBLE_ENCODED_BOM.decode("utf-8"))
@@ -68,6 +70,10 @@ def read_table(source: str, sheet: str | int | None = None, encoding: str | None
                 f"The extract {source} is an Excel 97-2003 workbook (.xls), which cannot be read. "
                 "Save it as an Excel workbook (.xlsx) or as CSV UTF-8.", source="extract"))
         if data.startswith(ZIP):
+            unsafe = workbook_problem(data)  # damaged, a zip bomb or XML entities: never opened
+            if unsafe:
+                raise AssetBlocked(Problem(f"The extract {source} cannot be read: {unsafe} Open it in Excel, save it "
+                                           "again and run the publish jobs again.", source="extract"))
             raw, notes = _xlsx_rows(data, sheet)
             if encoding:
                 notes.append(f"The mapping's encoding: ({encoding}) was not needed: the extract is a "
@@ -114,15 +120,20 @@ def _table(raw: list[list], source: str, notes: list[str]) -> Table:
 
 
 def _fetch(source: str) -> bytes:
+    """The extract's bytes: a local file, or a download through the safe fetcher (public addresses and
+    the intranet hosts in WESTSUFFOLK_FETCH_ALLOWED_HOSTS only)."""
     if source.startswith(("http://", "https://")):
-        import requests
-
-        response = requests.get(source, timeout=REQUEST_TIMEOUT_SECONDS)
-        if response.status_code != 200:
+        try:
+            return safe_fetch.fetch_bytes(source, fetch_policy())
+        except safe_fetch.AddressNotAllowed as refused:
             raise AssetBlocked(Problem(
-                f"The extract at {source} could not be downloaded (HTTP {response.status_code}).",
-                column="extract_location", source="extract"))
-        return response.content
+                f"The extract at {source} was not downloaded. {refused.message} If it is on the council's "
+                f"intranet, add its host to {FETCH_ALLOWED_HOSTS_ENV} (see publish_jobs/README.md).",
+                column="extract_location", source="extract")) from None
+        except safe_fetch.FetchError as failed:
+            raise AssetBlocked(Problem(
+                f"The extract at {source} could not be downloaded: {failed.message} Check the extract location "
+                "in the register.", column="extract_location", source="extract")) from None
     return Path(source).read_bytes()
 
 

@@ -8,6 +8,9 @@ PORTAL_URL_ENV = "WESTSUFFOLK_PORTAL_URL"
 API_TOKEN_ENV = "WESTSUFFOLK_API_TOKEN"
 CRASH_AT_ENV = "WESTSUFFOLK_PUBLISH_CRASH_AT"
 LOCK_FILE_ENV = "WESTSUFFOLK_PUBLISH_LOCK"
+# Intranet hosts extracts may be downloaded from (space-separated names, "*.suffix" or networks; see
+# westsuffolk_core.safe_fetch): any other http(s) extract location must be a public address.
+FETCH_ALLOWED_HOSTS_ENV = "WESTSUFFOLK_FETCH_ALLOWED_HOSTS"
 
 REGISTER_SCHEMA_NAME = "information-asset-register"  # a table schema in the registry (schemas/)
 
@@ -25,6 +28,7 @@ HASH_PREFIX = "sha256:"
 LIST_SEPARATOR = ";"
 
 REQUEST_TIMEOUT_SECONDS = 60
+EXTRACT_MAX_BYTES = 200 * 1024 * 1024
 RETRY_ATTEMPTS = 5
 VALIDATION_WAIT_SECONDS = 60
 
@@ -36,3 +40,11 @@ def default_lock_path() -> Path:
         return Path(explicit)
     runtime = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
     return Path(runtime) / "westsuffolk-publish.lock"
+
+
+def fetch_policy():
+    """How extracts at http(s) locations are downloaded (the same safe fetcher as the portal's)."""
+    from westsuffolk_core.safe_fetch import FetchPolicy
+
+    return FetchPolicy.from_settings(os.environ.get(FETCH_ALLOWED_HOSTS_ENV, ""), max_bytes=EXTRACT_MAX_BYTES,
+                                     timeout=REQUEST_TIMEOUT_SECONDS)

@@ -46,9 +46,12 @@ instance_env() {
   local instance=$1
   secrets_env
   local suffix=""; [ "$instance" = test ] && suffix="_test"
-  export CKAN_DB="ckan$suffix" DATASTORE_DB="datastore$suffix" SOLR_CORE="ckan$suffix"
-  export CKAN_INI="$VAR/$instance.ini"
-  export CKAN_SITE_ID="westsuffolk$suffix"
+  # WESTSUFFOLK_CKAN_DB, _DATASTORE_DB, _CKAN_INI, _SITE_ID, _STORAGE_PATH point an instance elsewhere
+  # (a restore into other databases: tests/integration/test_backup_restore.py).
+  export CKAN_DB="${WESTSUFFOLK_CKAN_DB:-ckan$suffix}" DATASTORE_DB="${WESTSUFFOLK_DATASTORE_DB:-datastore$suffix}"
+  export SOLR_CORE="ckan$suffix"
+  export CKAN_INI="${WESTSUFFOLK_CKAN_INI:-$VAR/$instance.ini}"
+  export CKAN_SITE_ID="${WESTSUFFOLK_SITE_ID:-westsuffolk$suffix}"
   local port=$CKAN_PORT; [ "$instance" = test ] && port=5001
   export CKAN_SITE_URL="${CKAN_SITE_URL_OVERRIDE:-http://$CKAN_HOST:$port}"
   export CKAN_SQLALCHEMY_URL="postgresql://ckan_default:$PG_CKAN_PASSWORD@127.0.0.1:$PG_PORT/$CKAN_DB"
@@ -56,7 +59,7 @@ instance_env() {
   export CKAN_DATASTORE_READ_URL="postgresql://datastore_default:$PG_DATASTORE_PASSWORD@127.0.0.1:$PG_PORT/$DATASTORE_DB"
   export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$SOLR_CORE"
   export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$([ "$instance" = test ] && echo 1 || echo 0)"
-  export CKAN_STORAGE_PATH="$VAR/storage$suffix"
+  export CKAN_STORAGE_PATH="${WESTSUFFOLK_STORAGE_PATH:-$VAR/storage$suffix}"
   export CKAN_MAX_RESOURCE_SIZE_MB="${CKAN_MAX_RESOURCE_SIZE_MB:-200}"
   export WESTSUFFOLK_SITE_TITLE="${WESTSUFFOLK_SITE_TITLE:-West Suffolk Council Open Data}"
   mkdir -p "$CKAN_STORAGE_PATH"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the local services (PostgreSQL, Redis, Solr, CKAN + jobs worker).
-# Usage: services.sh start-backing | init INSTANCE | start-ckan | restart-ckan | stop | status
+# Usage: services.sh start-backing | init INSTANCE | create-databases INSTANCE | start-ckan | restart-ckan | stop | status
 . "$(dirname "$0")/lib.sh"
 
 pg_run() { runuser -u postgres -- "$@"; }
@@ -68,13 +68,17 @@ ensure_db() { # name owner
 }
 
 # Databases, ini file, CKAN tables, DataStore permissions and the sysadmin for one instance.
-init_instance() {
-  local instance=$1
-  instance_env "$instance"
+create_databases() { # instance: the roles and (empty) databases, as a restore needs them
+  instance_env "$1"
   ensure_role ckan_default "$PG_CKAN_PASSWORD"
   ensure_role datastore_default "$PG_DATASTORE_PASSWORD"
   ensure_db "$CKAN_DB" ckan_default
   ensure_db "$DATASTORE_DB" ckan_default
+}
+
+init_instance() {
+  local instance=$1
+  create_databases "$instance"
   # A session left "idle in transaction" (a request that failed half-way) must not hold its locks
   # for ever: the test suite drops and rebuilds tables between tests.
   [ "$instance" = test ] && psql_admin -c "ALTER DATABASE $CKAN_DB SET idle_in_transaction_session_timeout = '600s'"
@@ -167,6 +171,7 @@ case "${1:-}" in start-backing|start-ckan|restart-ckan) exec 3>&- 4>&- 5>&- 6>&-
 case "${1:-}" in
   start-backing) start_postgres; start_redis; start_solr ;;
   init) init_instance "${2:?instance: run or test}" ;;
+  create-databases) create_databases "${2:?instance: run or test}" ;;
   start-ckan) start_ckan ;;
   restart-ckan) stop_pidfile "CKAN jobs worker" "$VAR/run/worker.pid"; stop_pidfile "CKAN (gunicorn)" "$VAR/run/gunicorn.pid"; start_ckan ;;
   stop) stop_all ;;

@@ -12,7 +12,6 @@ A schema reference ("ref") is "name@version", or just "name" for the latest.
 from __future__ import annotations
 
 import copy
-import csv
 import functools
 import io
 import json
@@ -21,6 +20,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import frictionless
+
+from . import csv_safety
 
 __all__ = [
     "SchemaNotFound",
@@ -110,10 +111,10 @@ def example_path(name: str, kind: str = "valid") -> Path | None:
 
 
 def csv_template(name: str, version: str | None = None) -> str:
-    """An empty CSV for officers to fill in: the header row only, "\\n" line ending."""
+    """An empty CSV for officers to fill in: the header row only, "\\n" line ending (formula-guarded)."""
     header = [field["name"] for field in get_descriptor(name, version)["fields"]]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(header)
+    csv_safety.writer(buffer, lineterminator="\n").writerow(header)
     return buffer.getvalue()
 
 

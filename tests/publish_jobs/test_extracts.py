@@ -240,3 +240,39 @@ def test_plain_number_with_the_usual_separators(text, number):
 ])
 def test_plain_number_with_a_decimal_comma(text, number):
     assert plain_number(text, decimal=",", thousands=".") == number
+
+
+# --- extracts at web addresses: the safe fetcher ------------------------------------------------------------
+
+def test_an_extract_at_an_internal_address_is_refused_with_the_setting_to_change(monkeypatch):
+    monkeypatch.delenv("WESTSUFFOLK_FETCH_ALLOWED_HOSTS", raising=False)
+    with pytest.raises(AssetBlocked) as blocked:
+        extracts.read_table("http://127.0.0.1:8983/solr/ckan/select?q=*:*&wt=csv")
+    message = blocked.value.problems[0].message
+    assert "This address is not allowed" in message and "WESTSUFFOLK_FETCH_ALLOWED_HOSTS" in message
+
+
+def test_an_extract_on_a_trusted_intranet_host_is_read(monkeypatch):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = HEADING.encode() + b"2024-08-01,Acme Ltd,600\r\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("WESTSUFFOLK_FETCH_ALLOWED_HOSTS", "127.0.0.1/32")
+        table = extracts.read_table(f"http://127.0.0.1:{httpd.server_address[1]}/spend.csv")
+        assert table.header == ["Date", "Payee", "Amount"] and table.rows == [["2024-08-01", "Acme Ltd", "600"]]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -85,6 +85,12 @@ WORDING: dict[str, Wording] = {
         "Keep only the sheet that holds the table (delete the others, hidden ones too) or save that sheet as "
         "CSV, then upload the file again.",
     ),
+    "unsafe-workbook": Wording(
+        "Workbook cannot be opened",
+        "{detail}",
+        "Open the workbook in Excel, save it again as an Excel workbook (.xlsx) or as CSV UTF-8, and upload "
+        "that file.",
+    ),
     # --- the headings don't match the schema ---
     "no-data-rows": Wording(
         "No data",
@@ -329,6 +335,7 @@ FILE_ERROR_TYPES = frozenset(
         "encoding-error",
         "compression-error",
         "workbook-sheets",
+        "unsafe-workbook",
     }
 )
 

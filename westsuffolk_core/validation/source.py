@@ -8,6 +8,8 @@ import io
 import os
 from dataclasses import dataclass, field
 
+from ..workbook_safety import workbook_problem
+
 # How much of the file is read to decide the encoding (the rest is streamed later).
 SNIFF_BYTES = 4 * 1024 * 1024
 
@@ -122,6 +124,10 @@ def inspect_source(path: str, format: str | None = None, text_formats=TEXT_FORMA
         if not head.startswith(_ZIP):
             facts.problem = "binary-file" if _binary_kind(head) else "unsupported-format"
             facts.detail = _binary_kind(head) or "The file is named .xlsx but is not an Excel workbook."
+        else:
+            unsafe = workbook_problem(path)  # damaged, a zip bomb, or XML entities: never opened
+            if unsafe:
+                facts.problem, facts.detail = "unsafe-workbook", unsafe
         return facts
     if facts.format == "xls" or head.startswith(_OLE2):
         facts.problem = "unsupported-format"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
+from westsuffolk_core.safe_fetch import FetchPolicy
+
 
 def site_url() -> str:
     return tk.config["ckan.site_url"].rstrip("/")
@@ -46,3 +48,11 @@ def foi_web() -> str:
 
 def link_timeout() -> int:
     return tk.config["ckanext.westsuffolk.validation.link_timeout"]
+
+
+def fetch_policy() -> FetchPolicy:
+    """How the portal downloads linked files: public addresses only (plus the trusted intranet hosts),
+    within the resource size limit and the time limit."""
+    return FetchPolicy.from_settings(tk.config["ckanext.westsuffolk.fetch.allowed_hosts"] or (),
+                                     max_bytes=tk.config["ckan.max_resource_size"] * 1024 * 1024,
+                                     timeout=link_timeout())

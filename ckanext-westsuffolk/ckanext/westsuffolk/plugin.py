@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import compression, datagovuk, facets, preview, read_cache
+from . import compression, datagovuk, datastore_fixes, facets, preview, read_cache
 from . import config as westsuffolk_config
 from .validation import hooks, store
 
@@ -31,6 +31,7 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_resource("assets", "westsuffolk")
         # Declarations are applied before IConfigurer runs, so the declared default is here.
         config_["ckan.site_title"] = config_["ckanext.westsuffolk.site_title"]
+        datastore_fixes.apply()
 
     # IResourceController
     def before_resource_create(self, context, resource):

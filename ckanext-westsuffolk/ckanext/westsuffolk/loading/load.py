@@ -16,7 +16,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from westsuffolk_core import datastore_tables, table_schemas
+from westsuffolk_core import datastore_tables, safe_fetch, table_schemas
 from westsuffolk_core.statuses import LoadStatus, Status
 
 from ..validation import files, records, store
@@ -90,6 +90,9 @@ def load(resource: dict[str, Any]) -> dict[str, Any]:
                            on_bytes=lambda done: progress(table.row_count * done // size, "Writing rows"))
     except datastore_tables.NotLoadable as problem:
         return refuse(resource, record, f"Not loaded into the DataStore: {problem}")
+    except safe_fetch.FetchError as problem:  # the link, fetched again: refused or failing now (officer's words)
+        log.warning("resource %s: link not fetched for loading: %s", resource["id"], problem.detail)
+        return refuse(resource, record, f"Not loaded into the DataStore: {problem.message}")
     except Exception as problem:  # the DataStore or the file store failed: say so, keep the old table
         log.exception("loading resource %s into the DataStore failed", resource["id"])
         return _save(resource, {"status": LoadStatus.FAILED, "finished_at": records.now(), "message": (

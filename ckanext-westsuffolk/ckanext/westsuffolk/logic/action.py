@@ -10,12 +10,18 @@ from ckan.types import Context, DataDict
 from .. import datagovuk, transparency_status
 from ..loading import load as loading
 from ..validation import allow_list, files, hooks, jobs, records, store
-from . import schema
+from . import limits, schema
+from .private_reads import datastore_search, tag_autocomplete, tag_list, tag_search, tag_show
 
 __all__ = [
     "bulk_update_public",
+    "datastore_search",
     "package_create",
     "package_update",
+    "tag_autocomplete",
+    "tag_list",
+    "tag_search",
+    "tag_show",
     "westsuffolk_personal_data_allow",
     "westsuffolk_personal_data_allow_revoke",
     "westsuffolk_personal_data_allowed_list",
@@ -139,6 +145,7 @@ def _current(context, id_or_name: str | None) -> dict | None:
 
 @tk.chained_action
 def package_create(next_action, context, data_dict):
+    limits.check_sizes(data_dict)
     datagovuk.strip_echoed_extras(data_dict)
     hooks.check_can_go_public(context, data_dict, was_private=True)
     return next_action(context, data_dict)
@@ -146,6 +153,7 @@ def package_create(next_action, context, data_dict):
 
 @tk.chained_action
 def package_update(next_action, context, data_dict):
+    limits.check_sizes(data_dict)
     datagovuk.strip_echoed_extras(data_dict)
     current = context.get("original_package") or _current(context, data_dict.get("id") or data_dict.get("name"))
     was_private = tk.asbool(current["private"]) if current else True

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan import authz
 
 __all__ = [
+    "member_create",
+    "member_delete",
+    "package_collaborator_list",
+    "package_show",
     "westsuffolk_personal_data_allow",
     "westsuffolk_personal_data_allow_revoke",
     "westsuffolk_personal_data_allowed_list",
@@ -56,3 +61,46 @@ def westsuffolk_ward_compare(context, data_dict):
 def westsuffolk_transparency_status(context, data_dict):
     """Anyone: it is worked out from public datasets only."""
     return {"success": True}
+
+
+def _dataset_in_own_area(context, data_dict) -> dict | None:
+    """For a dataset put into (or taken out of) a group: refused unless the user may edit the dataset.
+    CKAN lets any member of a group add any dataset, another service area's (even private) included."""
+    if data_dict.get("object_type") != "package" or not data_dict.get("object"):
+        return None
+    try:
+        tk.check_access("package_update", dict(context), {"id": data_dict["object"]})
+    except tk.NotAuthorized:
+        return {"success": False, "msg": "Only officers of the dataset's own service area can change its groups."}
+    except tk.ObjectNotFound:
+        return {"success": False, "msg": "Dataset not found."}
+    return None
+
+
+@tk.chained_auth_function
+def member_create(next_auth, context, data_dict):
+    return _dataset_in_own_area(context, data_dict) or next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def member_delete(next_auth, context, data_dict):
+    return _dataset_in_own_area(context, data_dict) or next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_list(next_auth, context, data_dict):
+    """Anonymous visitors are refused (CKAN's own check asserts a logged-in user: a 500, not a 403)."""
+    if authz.auth_is_anon_user(context):
+        return {"success": False, "msg": "Log in to see who may edit a dataset."}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth, context, data_dict):
+    """A refusal says nothing of the dataset: CKAN's message gives a private dataset's id to whoever asks
+    for it by name."""
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return {"success": False, "msg": "You are not allowed to read this dataset."}
+    return result

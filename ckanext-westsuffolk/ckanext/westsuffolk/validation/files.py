@@ -3,6 +3,7 @@ check of those bytes: `westsuffolk_core.validation.validate_table`, the same cal
 make, with the portal's allow-list and the dataset's register asset."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -12,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-import requests
 
-from westsuffolk_core import validation
+from westsuffolk_core import safe_fetch, validation
 from westsuffolk_core.dataset_fields import ASSET_ID_FIELD
 
 from .. import config
 from . import allow_list, records, store
 
+log = logging.getLogger(__name__)
 
 def file_format(resource: dict[str, Any], filename: str = "") -> str | None:
     """The file's format: its name's extension, else the resource's format field."""
@@ -72,54 +73,43 @@ def upload_copy(upload: Any) -> Iterator[str]:
 
 @contextmanager
 def resource_file(resource: dict[str, Any]) -> Iterator[str]:
-    """The resource's bytes as a local file: the stored upload, or a size-limited download."""
+    """The resource's bytes as a local file: the stored upload, or a download of the link through the
+    safe fetcher (public addresses only, size and time limits; raises safe_fetch.FetchError)."""
     if resource.get("url_type") == "upload":
         from ckan.lib import uploader
 
         yield uploader.get_resource_uploader(resource).get_path(resource["id"])
         return
-    limit = tk.config["ckan.max_resource_size"] * 1024 * 1024
-    with tempfile.NamedTemporaryFile(suffix=Path(resource["url"].split("?")[0]).suffix) as handle:
-        with requests.get(resource["url"], stream=True, timeout=config.link_timeout()) as response:
-            response.raise_for_status()
-            received = 0
-            for chunk in response.iter_content(1024 * 1024):
-                received += len(chunk)
-                if received > limit:
-                    raise ValueError(f"The linked file is larger than the portal's limit of {limit // 1048576} MB.")
-                handle.write(chunk)
+    suffix = Path(resource["url"].split("?")[0].split("#")[0]).suffix[:10]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        safe_fetch.fetch(resource["url"], handle, config.fetch_policy())
         handle.flush()
         yield handle.name
 
 
-def fetch_problem(problem: Exception) -> str:
-    """Why a linked file could not be fetched, in words for the officer."""
-    if isinstance(problem, requests.HTTPError) and problem.response is not None:
-        response = problem.response
-        return f"the link answered {response.status_code} {response.reason or ''}".rstrip() + "."
-    if isinstance(problem, requests.Timeout):
-        return f"the link's server did not answer within {config.link_timeout()} seconds."
-    if isinstance(problem, requests.ConnectionError):
-        return "the portal could not connect to the link's server."
-    return str(problem)
-
-
 def validate_stored(resource: dict[str, Any]) -> dict[str, Any]:
-    """Validate a saved resource's bytes and record the result (used by jobs and the run action)."""
+    """Validate a saved resource's bytes and record the result (used by jobs and the run action).
+    Officers read what went wrong and what to do; the underlying error (an internal address, a
+    connection error naming a port, a storage path) goes to the log only."""
     try:
         with resource_file(resource) as path:
             result = validate_file(path, resource)
-    except (requests.RequestException, ValueError, OSError) as problem:
-        result = validation.ValidationResult(
-            status=records.ERROR, schema_ref=resource.get("schema"), validated_at=records.now(),
-            issues=[validation.ValidationIssue(
-                type="source-error", title="The file could not be fetched",
-                message=f"The portal could not read the file: {fetch_problem(problem)}",
-                fix="Check the link works without logging in, or upload the file instead.")],
-            error_count=1,
-        )
+    except safe_fetch.FetchError as problem:
+        log.warning("resource %s: link not fetched: %s", resource.get("id"), problem.detail)
+        result = _not_read(resource, problem.message, problem.fix)
+    except (OSError, ValueError) as problem:
+        log.error("resource %s: file not read: %r", resource.get("id"), problem)
+        result = _not_read(resource, "The portal could not read the file.",
+                           "Upload the file again; if this happens again, tell the portal's administrators.")
     record = records.result_record(result, resource)
     store.write(resource, record)
     return record
 
 
+def _not_read(resource: dict[str, Any], message: str, fix: str) -> validation.ValidationResult:
+    return validation.ValidationResult(
+        status=records.ERROR, schema_ref=resource.get("schema"), validated_at=records.now(),
+        issues=[validation.ValidationIssue(type="source-error", title="The file could not be fetched",
+                                           message=message, fix=fix)],
+        error_count=1,
+    )

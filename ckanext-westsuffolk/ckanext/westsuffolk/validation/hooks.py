@@ -91,7 +91,10 @@ def refusal_lines(result) -> list[str]:
 
 
 def refuses(result) -> bool:
-    """A file naming a schema must be valid; any file must hold no personal data."""
+    """A file naming a schema must be valid; any file must hold no personal data, and a workbook the portal
+    will not open (damaged, a zip bomb, XML entity tricks) is refused whatever it is for."""
+    if records.unsafe(result.issues):
+        return True
     if result.schema_ref or validation.CHECK_SCHEMA in result.checks:
         return result.status != records.SUCCESS
     return result.status == records.FAILURE

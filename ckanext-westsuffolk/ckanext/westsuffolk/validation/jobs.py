@@ -5,11 +5,22 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from rq import Retry
+from rq.job import Callback
+
+from westsuffolk_core import validation
+from westsuffolk_core.statuses import LoadStatus
 
 from . import files, records, store
 
 log = logging.getLogger(__name__)
 JOB_TITLE = "westsuffolk: validate resource {}"
+# A check whose worker died (killed, out of memory, machine lost) is run again this many times, then
+# marked as an error: never "pending" for ever. rq finds a dead worker's job once its heartbeat (90 s)
+# has lapsed, at the next worker's start or maintenance pass.
+RETRIES = 2
+STOPPED = "The check of this file stopped before it finished, {tries} times (the portal's background worker stopped)."
+STOPPED_FIX = "Upload the file again; if it happens again, ask the open data team to look at the worker's log."
 
 
 def reindex(package_id: str) -> None:
@@ -23,7 +34,46 @@ def enqueue(resource: dict[str, Any]) -> None:
     store.write(resource, records.pending_record(resource))
     reindex(resource["package_id"])  # shown datasets come from the index: say "pending" there too
     tk.enqueue_job(validate_resource_job, [resource["id"]], title=JOB_TITLE.format(resource["id"]),
-                   rq_kwargs={"timeout": 3600})
+                   rq_kwargs={"timeout": 3600, "retry": Retry(max=RETRIES), "on_failure": Callback(check_stopped)})
+
+
+def check_stopped(job, connection, exc_type, exc_value, traceback) -> None:
+    """rq's failure callback: the job raised, timed out or was abandoned by a dead worker. While tries
+    are left it runs again (the record stays pending); after the last one the record says what happened."""
+    if job.retries_left:
+        log.warning("validation job %s stopped (%s); it will run again", job.id, exc_type.__name__)
+        return
+    resource_id = job.args[0]
+    record = store.read(resource_id)
+    if record is None:
+        return  # deleted meanwhile
+    loading = dict(record.get("datastore") or {})
+    if loading.get("status") == LoadStatus.LOADING:  # stopped while copying rows: the old table is kept
+        loading.update(status=LoadStatus.FAILED, finished_at=records.now(), message=(
+            "Loading into the DataStore stopped before it finished; the DataStore keeps the table it had. "
+            + STOPPED_FIX))
+        store.write({"id": resource_id}, {**record, "datastore": loading})
+    if record.get("status") != records.PENDING:
+        if loading.get("status") == LoadStatus.FAILED:
+            _reindex_after_stop(resource_id)
+        return  # checked already (the load was what stopped), or by a newer job
+    stopped = validation.ValidationResult(
+        status=records.ERROR, schema_ref=record.get("schema_ref"), validated_at=records.now(), error_count=1,
+        issues=[validation.ValidationIssue(type="source-error", title="The check did not finish",
+                                           message=STOPPED.format(tries=RETRIES + 1), fix=STOPPED_FIX)])
+    store.write({"id": resource_id}, {**stopped.as_dict(), "fingerprint": record.get("fingerprint"),
+                                      **({"datastore": loading} if loading else {})})
+    _reindex_after_stop(resource_id)
+    log.error("validation job %s for resource %s failed for good: %s", job.id, resource_id, exc_type.__name__)
+
+
+def _reindex_after_stop(resource_id: str) -> None:
+    """Listings and package_show read the status fields from the index: refresh the dataset's entry."""
+    try:
+        resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    except tk.ObjectNotFound:
+        return
+    reindex(resource["package_id"])
 
 
 def validate_resource_job(resource_id: str) -> str:

@@ -9,6 +9,7 @@ from westsuffolk_core import validation
 from westsuffolk_core.statuses import LoadStatus, Status
 
 PENDING, SUCCESS, FAILURE, ERROR = Status.PENDING, Status.SUCCESS, Status.FAILURE, Status.ERROR
+UNSAFE_FILE = "unsafe-workbook"
 STATUS_FIELDS = ("validation_status", "validation_error_count", "validation_row_count", "validated_at",
                  "datastore_load_status")
 
@@ -37,9 +38,16 @@ def blocks_public(resource: dict[str, Any], record: dict[str, Any] | None) -> bo
     """Whether this resource stops its dataset going public: a file naming a schema until it is
     valid; any file in which personal data was found, or an upload not yet scanned."""
     status = (record or {}).get("status", PENDING)
+    if unsafe((record or {}).get("issues", [])):
+        return True
     if resource.get("schema"):
         return status != SUCCESS
     return status == FAILURE or (status == PENDING and resource.get("url_type") == "upload")
+
+
+def unsafe(issues) -> bool:
+    """Whether the check found a file the portal will not open (westsuffolk_core.workbook_safety)."""
+    return any((issue.get("type") if isinstance(issue, dict) else issue.type) == UNSAFE_FILE for issue in issues)
 
 
 def found_personal_data(record: dict[str, Any] | None) -> bool:

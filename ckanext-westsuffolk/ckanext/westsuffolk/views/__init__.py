@@ -1,6 +1,7 @@
 """The extension's pages (Flask blueprints, registered through tk.blanket.blueprints)."""
 from __future__ import annotations
 
+from ..http_security import security_blueprint  # no pages: headers on every response
 from .api_guide import api_guide_blueprint
 from .personal_data import personal_data_blueprint
 from .quality import quality_blueprint
@@ -16,6 +17,7 @@ __all__ = [
     "quality_blueprint",
     "register_blueprint",
     "schemas_blueprint",
+    "security_blueprint",
     "transparency_blueprint",
     "validation_blueprint",
     "wards_blueprint",
