@@ -541,7 +541,6 @@ def ward_assets(asset, wards: dict[str, str]) -> list[dict]:
 # Blank reasons are filled in by the publish jobs from the status and the personal data column.
 PUBLICATION_REASONS = {
     "IAR-0018": "Personal data: the law limits who may see the full electoral register.",
-    "IAR-0021": "Under review: agents' names and contact details are being removed before publication.",
     "IAR-0022": "Under review: reliefs to sole traders are being anonymised before publication.",
     "IAR-0023": "Under review: figures for small teams are being grouped so that no one can be identified.",
     "IAR-0025": "Superseded by the controlled parking spaces dataset.",

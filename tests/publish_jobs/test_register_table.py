@@ -56,7 +56,7 @@ def test_the_demo_register_published_validates_against_its_schema(tmp_path):
     assert rows["IAR-0016"]["reason_not_published"].startswith("It holds personal data about individuals")
     assert rows["IAR-0017"]["reason_not_published"].startswith("It holds special category personal data")
     assert rows["IAR-0060"]["reason_not_published"].startswith("Commercial confidence:")
-    assert rows["IAR-0021"]["publication_status"] == "under_review"
+    assert rows["IAR-0022"]["publication_status"] == "under_review"
     assert rows["IAR-0024"]["reason_not_published"] == "Under review before a decision on publication."
     assert rows["IAR-0025"]["publication_status"] == "withdrawn"
     text = table.csv_bytes.decode("utf-8")

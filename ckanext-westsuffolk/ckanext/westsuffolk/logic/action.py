@@ -27,8 +27,8 @@ __all__ = [
     "westsuffolk_personal_data_allowed_list",
     "westsuffolk_resource_validation_run",
     "westsuffolk_resource_validation_show",
-    "westsuffolk_ward_compare",
     "westsuffolk_transparency_status",
+    "westsuffolk_ward_compare",
 ]
 
 
