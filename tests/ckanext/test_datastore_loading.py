@@ -12,24 +12,14 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
-from tests.integration.conftest import COUNCIL_FIELDS, WESTSUFFOLK_PLUGINS
+from tests.ckanext.conftest import example
+from tests.integration.conftest import WESTSUFFOLK_PLUGINS
 from tests.workbooks import workbook_bytes
 from westsuffolk_core import table_schemas
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "examples"
 SPEND = "spend-over-500@1.0.0"
 
 
-def example(name: str, kind: str = "valid") -> bytes:
-    return (EXAMPLES / name / f"{kind}.csv").read_bytes()
-
-
-@pytest.fixture
-def officer_and_dataset():
-    officer = factories.User()
-    org = factories.Organization(users=[{"name": officer["name"], "capacity": "editor"}])
-    dataset = factories.Dataset(owner_org=org["id"], private=True, **COUNCIL_FIELDS)
-    return officer, dataset
 
 
 def upload(create_with_upload, dataset, officer, data: bytes, filename: str, **fields):
