@@ -8,7 +8,8 @@ council fields, stock with the same facts as extras), made once and kept (--purg
 interleaved round by round so drift hits both alike: package_search median (with facets), full
 /catalog.ttl traversal per dataset, package_show median, and 50 concurrent API clients (throughput,
 p95, errors). Prints both sites and the ratios ours/stock (times: lower is better; throughput: higher).
---cold adds a fresh ext_ parameter to every search and catalogue request, so no cache answers them.
+--cold adds a fresh ext_ parameter to every request, so no whole-answer cache answers them (the catalogue's
+per-dataset DCAT fragments still serve: they are keyed by the dataset, not the request).
 Tokens: var/secrets/sysadmin-token (ours) and var/stock-ckan/token (stock), or --ours-token/--stock-token.
 """
 from __future__ import annotations
@@ -120,8 +121,8 @@ def search(site: Site) -> None:
 
 def show(site: Site, count: int) -> None:
     name = f"bench-reads-{random.randrange(count):04d}"
-    site.add("show", timed(lambda: requests.get(f"{site.url}/api/3/action/package_show", params={"id": name},
-                                                timeout=60).raise_for_status()))
+    site.add("show", timed(lambda: requests.get(f"{site.url}/api/3/action/package_show",
+                                                params={"id": name, **bust()}, timeout=60).raise_for_status()))
 
 
 def catalogue(site: Site) -> None:
@@ -153,7 +154,7 @@ def concurrent(site: Site, count: int, clients: int, seconds: float) -> None:
                 url, params = f"{site.url}/api/3/action/package_search", {"q": "spending", "rows": 10, **bust()}
             else:
                 name = f"bench-reads-{random.randrange(count):04d}"
-                url, params = f"{site.url}/api/3/action/package_show", {"id": name}
+                url, params = f"{site.url}/api/3/action/package_show", {"id": name, **bust()}
             started = time.perf_counter()
             try:
                 ok = session.get(url, params=params, timeout=60).status_code == 200

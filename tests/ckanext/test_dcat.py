@@ -73,3 +73,32 @@ class TestDcat:
         assert len(set(graph.subjects(rdflib.RDF.type, DCAT.Dataset))) == 1
         ok, text = conforms(graph, "shapes.ttl")
         assert ok, text
+
+    def test_each_dataset_is_described_once_until_it_changes(self, app, published_dataset, monkeypatch):
+        """A dataset's triples are kept (dcat_fragments) and give the same catalogue; an edit is a new key,
+        so the catalogue never shows the old description."""
+        from rdflib.compare import isomorphic
+
+        from ckanext.westsuffolk import dcat, dcat_fragments
+
+        dcat_fragments.clear()
+        built = []
+        describe = dcat.WestSuffolkDCATProfile._describe
+        monkeypatch.setattr(dcat.WestSuffolkDCATProfile, "_describe",
+                            lambda self, *args: built.append(args[1]) or describe(self, *args))
+
+        def catalogue() -> rdflib.Graph:
+            url = tk.url_for("dcat.read_catalog", _format="ttl", ext_request=len(built) + len(catalogues))
+            graph = rdflib.Graph().parse(data=app.get(url).body, format="turtle")
+            catalogues.append(graph)
+            return graph
+
+        catalogues: list[rdflib.Graph] = []
+        first, again = catalogue(), catalogue()
+        assert len(built) == 1, "the unchanged dataset is described once"
+        assert isomorphic(first, again)
+        assert first.namespace_manager.store.namespace("dcat") == rdflib.URIRef(str(DCAT))  # prefixes kept
+        helpers.call_action("package_patch", id=published_dataset["id"], title="Spending over £500 (revised)")
+        titles = set(map(str, catalogue().objects(None, DCTERMS.title)))
+        assert len(built) == 2
+        assert "Spending over £500 (revised)" in titles and "Spending over £500" not in titles

@@ -48,6 +48,13 @@ class TestHeaders:
             assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy, url
             assert "Strict-Transport-Security" not in headers, url  # plain http
 
+    def test_text_answers_say_they_are_utf8(self, app, public_dataset):
+        """The Turtle catalogue has "£" in its descriptions: without a charset a browser shows "Â£"."""
+        for url in ("/catalog.ttl", "/catalog.n3", f"/dataset/{public_dataset[1]['name']}.ttl"):
+            response = app.get(url)
+            assert response.headers["Content-Type"].lower().replace(" ", "").endswith(";charset=utf-8"), url
+        assert app.get("/").headers["Content-Type"].lower().count("charset") == 1
+
     def test_public_pages_allow_no_inline_script(self, app, public_dataset):
         _, dataset = public_dataset
         for url in ("/", "/dataset/", f"/dataset/{dataset['name']}", "/schemas", "/schemas/spend-over-500",

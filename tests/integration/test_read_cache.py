@@ -1,10 +1,13 @@
-"""Anonymous catalogue and search reads are kept in Redis until the index changes: a change is seen at
-once, logged-in requests are never cached, and a cached answer is the same answer."""
+"""Anonymous catalogue, search and dataset reads are kept in Redis until the index changes: a change is
+seen at once, logged-in requests are never cached, a cached answer is the same answer, and it is kept as
+sent for each Accept-Encoding (a hit is not compressed again)."""
 from __future__ import annotations
 
+import json
 import secrets
 import time
 
+import brotli
 import requests
 from ckan.lib.redis import connect_to_redis
 
@@ -57,3 +60,54 @@ def test_a_cached_catalogue_page_is_the_same_page(portal_url):
     second = requests.get(f"{portal_url}/catalog.ttl", timeout=60)
     assert first.status_code == second.status_code == 200
     assert first.content == second.content and second.headers["Content-Type"].startswith("text/turtle")
+
+
+def show(url: str, name: str, **headers: str) -> requests.Response:
+    return requests.get(f"{url}/api/3/action/package_show", params={"id": name}, headers=headers, timeout=60)
+
+
+def test_a_dataset_is_cached_and_an_edit_or_withdrawal_is_seen_at_once(portal_url, sysadmin_token):
+    word = f"cacheshow{secrets.token_hex(4)}"
+    auth = {"Authorization": sysadmin_token}
+    org = requests.post(f"{portal_url}/api/3/action/organization_create", json={"name": word}, headers=auth,
+                        timeout=60).json()["result"]
+    created = requests.post(f"{portal_url}/api/3/action/package_create", headers=auth, timeout=60,
+                            json={"name": word, "title": "Before", "owner_org": org["id"], "notes": "Cache test.",
+                                  "contact_name": "Open Data Team", "personal_data": "none",
+                                  "contact_email": "opendata@westsuffolk.gov.uk", "update_frequency": "annual"})
+    assert created.status_code == 200, created.text[:500]
+    time.sleep(read_cache.SETTLING_SECONDS + 0.5)
+    first, second = show(portal_url, word), show(portal_url, word)
+    assert first.status_code == second.status_code == 200 and first.content == second.content
+    assert cached_keys(f"id={word}"), "the anonymous answer is kept"
+    edited = requests.post(f"{portal_url}/api/3/action/package_patch", headers=auth, timeout=60,
+                           json={"id": word, "title": "After"})
+    assert edited.status_code == 200
+    assert show(portal_url, word).json()["result"]["title"] == "After"
+    withdrawn = requests.post(f"{portal_url}/api/3/action/package_patch", headers=auth, timeout=60,
+                              json={"id": word, "private": True})
+    assert withdrawn.status_code == 200
+    time.sleep(read_cache.SETTLING_SECONDS + 0.5)
+    before = set(cached_keys(f"id={word}"))
+    assert show(portal_url, word).status_code == 403
+    assert show(portal_url, word).status_code == 403
+    assert set(cached_keys(f"id={word}")) == before, "a refusal is never kept"
+
+
+def test_answers_are_kept_as_sent_for_each_encoding(portal_url):
+    time.sleep(read_cache.SETTLING_SECONDS + 0.5)
+    url = f"{portal_url}/api/3/action/package_search?q=*:*&rows=20&ext_encoding_test={secrets.token_hex(4)}"
+
+    def raw(encoding: str) -> requests.Response:
+        response = requests.get(url, headers={"Accept-Encoding": encoding}, timeout=60, stream=True)
+        response.body = response.raw.read(decode_content=False)
+        return response
+
+    made, kept = raw("br"), raw("br")
+    assert made.headers["Content-Encoding"] == kept.headers["Content-Encoding"] == "br"
+    assert made.body == kept.body
+    plain = raw("identity")
+    assert "Content-Encoding" not in plain.headers
+    assert json.loads(brotli.decompress(kept.body)) == json.loads(plain.body)
+    assert kept.headers["Content-Type"] == plain.headers["Content-Type"]
+    assert "Accept-Encoding" in kept.headers["Vary"]

@@ -8,16 +8,17 @@ import mimetypes
 import re
 
 import ckan.plugins.toolkit as tk
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import VCARD
+from ckanext.dcat.profiles.euro_dcat_ap_base import namespaces as dcat_ap_namespaces
 from westsuffolk_core import table_schemas, vocabularies
 from westsuffolk_core.dataset_fields import ASSET_ID_FIELD
 from westsuffolk_core.schema_urls import schema_url
 
-from . import config
+from . import config, dcat_fragments
 
 GSS_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
 FILE_TYPE_URI = "http://publications.europa.eu/resource/authority/file-type/"
@@ -93,6 +94,27 @@ class WestSuffolkDCATProfile(EuropeanDCATAP3Profile):
             self._form_languages = self._dataset_schema.get("form_languages")
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
+        """The dataset's triples, built once per version of the dataset (dcat_fragments)."""
+        graph = self.g
+        digest = dcat_fragments.key(dataset_dict, dataset_ref, self.compatibility_mode, config.site_url(),
+                                    config.organisation_gss_code())
+        found = dcat_fragments.triples(digest, lambda: self._built(dataset_dict, dataset_ref))
+        if not getattr(graph, "_westsuffolk_prefixes", False):  # the standard profile binds these per dataset
+            for prefix, namespace in dcat_ap_namespaces.items():
+                graph.bind(prefix, namespace)
+            graph._westsuffolk_prefixes = True
+        context = getattr(graph, "default_context", graph)
+        graph.addN((s, p, o, context) for s, p, o in found)
+
+    def _built(self, dataset_dict, dataset_ref):
+        graph, self.g = self.g, Graph(bind_namespaces="none")
+        try:
+            self._describe(dataset_dict, dataset_ref)
+            return tuple(self.g)
+        finally:
+            self.g = graph
+
+    def _describe(self, dataset_dict, dataset_ref):
         standard = {k: v for k, v in dataset_dict.items() if k not in OWN_FIELDS}
         site = config.site_url()
         standard["resources"] = [_distribution_resource(r, str(dataset_ref), site)

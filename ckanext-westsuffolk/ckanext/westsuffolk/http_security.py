@@ -101,6 +101,9 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     if is_uploaded_file(response):
         serve_file_safely(response)
+    elif response.mimetype.startswith("text/") and "charset" not in response.mimetype_params:
+        # CKAN writes UTF-8; without the charset a browser reads the Turtle catalogue's "£" as "Â£"
+        headers["Content-Type"] = f"{response.mimetype}; charset=utf-8"
     headers.setdefault("Content-Security-Policy", content_security_policy(request.endpoint))
     if _setting("content_security_policy_report_only"):
         headers["Content-Security-Policy-Report-Only"] = headers.pop("Content-Security-Policy")

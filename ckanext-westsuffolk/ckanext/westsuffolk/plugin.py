@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import compression, datagovuk, datastore_fixes, facets, preview, read_cache
+from . import compression, datagovuk, datastore_fixes, facets, preview, read_cache, settings_check, solr_connections
 from . import config as westsuffolk_config
 from .validation import hooks, store
 
@@ -32,6 +32,8 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
         # Declarations are applied before IConfigurer runs, so the declared default is here.
         config_["ckan.site_title"] = config_["ckanext.westsuffolk.site_title"]
         datastore_fixes.apply()
+        solr_connections.apply()
+        settings_check.apply()
 
     # IResourceController
     def before_resource_create(self, context, resource):
@@ -86,4 +88,4 @@ class WestSuffolkPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IMiddleware
     def make_middleware(self, app, config):
-        return read_cache.install(compression.compress(app, westsuffolk_config.compress_responses()))
+        return compression.compress(read_cache.install(app), westsuffolk_config.compress_responses())
