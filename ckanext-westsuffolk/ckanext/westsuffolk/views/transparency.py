@@ -15,7 +15,7 @@ from flask import Blueprint, Response
 from westsuffolk_core import deadlines, table_schemas
 from westsuffolk_core.dataset_fields import CATEGORY_FIELD
 
-from .. import config, transparency_status
+from .. import config, facets, transparency_status
 
 __all__ = ["transparency_blueprint"]
 
@@ -24,6 +24,7 @@ transparency_blueprint = Blueprint("westsuffolk_transparency", __name__)
 FREQUENCY_ORDER = ("quarterly", "annual", "once")
 FREQUENCY_HEADINGS = {"quarterly": "Published every quarter", "annual": "Published every year",
                       "once": "Published once"}
+DATASETS_SHOWN = 5  # the newest per requirement; the rest through a search link (years of returns add up)
 FEED_STATUSES = (deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.LATE, deadlines.ON_TIME)
 FEED_TITLES = {deadlines.OVERDUE: "overdue", deadlines.DUE_SOON: "due soon", deadlines.LATE: "published late",
                deadlines.ON_TIME: "published on time"}
@@ -47,7 +48,9 @@ def index():
             sections[code.get("frequency", "annual")].append(
                 {"schema": descriptor, "obligation": code.get("obligation", ""), "paragraph": code.get("paragraph", ""),
                  "deadline_source": (code.get("deadline") or {}).get("source", ""),
-                 "datasets": grouped.get(descriptor["name"], [])})
+                 "datasets": grouped.get(descriptor["name"], [])[:DATASETS_SHOWN],
+                 "dataset_count": len(grouped.get(descriptor["name"], [])),
+                 "search_url": tk.url_for("dataset.search", **{facets.TRANSPARENCY: descriptor["name"]})})
     ordered = [(FREQUENCY_HEADINGS.get(f, f), sections[f]) for f in FREQUENCY_ORDER if sections.get(f)]
     met = sum(1 for _, items in ordered for item in items if item["datasets"])
     total = sum(len(items) for _, items in ordered)
