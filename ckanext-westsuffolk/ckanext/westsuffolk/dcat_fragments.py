@@ -4,7 +4,8 @@ Building a dataset's graph (the DCAT-AP 3 profile and ours) is about half the ti
 a harvester pages through the same unchanged datasets again and again, and the whole-page read cache is
 cleared by any write anywhere. A dataset's triples depend only on its dict and a few settings, so the
 key is a digest of those: a changed dataset, site URL or council code makes a new key, never a stale
-answer. Least recently used entries go first (MAX_DATASETS per process, a few MB)."""
+answer. Least recently used entries go first: about 15 KB a dataset (measured over 1,025 datasets), so
+MAX_DATASETS per process is about 30 MB at most."""
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from cachetools import LRUCache
 
-MAX_DATASETS = 5000
+MAX_DATASETS = 2000
 _kept: LRUCache = LRUCache(maxsize=MAX_DATASETS)
 _lock = threading.Lock()  # LRUCache is not thread-safe; gunicorn runs threads
 
