@@ -53,7 +53,8 @@ def main() -> None:
     while True:
         record = ckan.action.westsuffolk_resource_validation_show(id=resource["id"])
         load = record.get("datastore") or {}
-        step = f"check {record['status']}; DataStore {load.get('status', 'pending')}: {load.get('message', '')}"
+        checked = f" ({record['rows_checked']:,} rows so far)" if record.get("rows_checked") else ""
+        step = f"check {record['status']}{checked}; DataStore {load.get('status', 'pending')}: {load.get('message', '')}"
         if not seen or seen[-1] != step:
             seen.append(step)
             print(f"  {time.perf_counter() - started:7.1f} s  {step}")

@@ -221,6 +221,34 @@ class TestBackgroundValidationAndPublicRule:
         assert "Invalid" in body
 
 
+    @pytest.mark.ckan_config("ckanext.westsuffolk.validation.sync_max_bytes", "10")
+    def test_a_background_check_shows_the_rows_checked_so_far(self, app, create_with_upload, officer_and_dataset,
+                                                              monkeypatch):
+        """A million-row file takes a while to check: the report page counts the rows as they go."""
+        from ckanext.westsuffolk.validation import files, records, store
+        from westsuffolk_core.validation import engine
+
+        officer, dataset = officer_and_dataset
+        resource = _upload(create_with_upload, dataset, officer, example("spend-over-500", "valid"), "spend.csv")
+        resource = helpers.call_action("resource_show", id=resource["id"])
+        monkeypatch.setattr(engine, "PROGRESS_ROWS", 1)
+        monkeypatch.setattr(records, "PROGRESS_SECONDS", 0)
+        written = []
+        write = store.write
+        monkeypatch.setattr(store, "write", lambda r, record: written.append(dict(record)) or write(r, record))
+        store.write(resource, records.pending_record(resource))
+        final = files.validate_stored(resource)
+        progress = [w["rows_checked"] for w in written if w.get("rows_checked")]
+        assert progress == list(range(1, final["row_count"] + 1)), "every row, counted up while pending"
+        assert all(w["status"] == records.PENDING for w in written[:-1])
+        assert final["status"] == records.SUCCESS and "rows_checked" not in final
+
+        store.write(resource, {**records.pending_record(resource), "rows_checked": 123_456})
+        url = tk.url_for("westsuffolk_validation.report", id=dataset["name"], resource_id=resource["id"])
+        body = app.get(url, headers={"Authorization": factories.APIToken(user=officer["name"])["token"]}).body
+        assert "Rows checked so far: 123,456." in body
+
+
 @pytest.mark.ckan_config("ckan.plugins", WESTSUFFOLK_PLUGINS)
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "reset_storages")
 class TestValidationAuth:

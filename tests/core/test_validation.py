@@ -451,3 +451,17 @@ def test_many_rows_with_one_cause_are_one_group_with_a_count_examples_and_a_hint
     assert group.fix.startswith("The dates look like day/month/year (01/06/2020 is 2020-06-01)")
     assert group.hint == {"date_format": "%d/%m/%Y"}
     assert len(result.issues) == 5 and result.error_count == 28  # every one counted, the first few listed
+
+
+def test_a_long_check_tells_its_progress(tmp_path):
+    """on_rows hears the rows read every PROGRESS_ROWS rows (the portal shows it to the officer)."""
+    from westsuffolk_core.validation.engine import PROGRESS_ROWS
+
+    header, *rows = table_schemas.example_path("spend-over-500", "valid").read_text().splitlines()
+    wanted = 2 * PROGRESS_ROWS + 5
+    path = tmp_path / "spend.csv"
+    path.write_text("\n".join([header, *(rows[n % len(rows)] for n in range(wanted))]) + "\n")
+    heard: list[int] = []
+    result = validate_table(path, "spend-over-500@1.0.0", on_rows=heard.append)
+    assert heard == [PROGRESS_ROWS, 2 * PROGRESS_ROWS]
+    assert result.row_count == wanted

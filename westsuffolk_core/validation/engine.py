@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import frictionless
@@ -32,6 +32,7 @@ from .ward_check import ward_codes
 __all__ = ["DEFAULT_LIMIT_ERRORS", "validate_table"]
 
 DEFAULT_LIMIT_ERRORS = 1000
+PROGRESS_ROWS = 10_000  # on_rows is told the rows read this often
 
 ROWS_NOT_CHECKED_WARNING = (
     "The rows were not checked value by value: most column headings do not match the table "
@@ -49,6 +50,7 @@ def validate_table(
     personal_data: AllowList | None = None,
     asset_id: str | None = None,
     row_numbers: Sequence[int] | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> ValidationResult:
     """Check the table in `source` against `schema` (a schema ref such as
     "spend-over-500@1.0.0", a descriptor dict or a frictionless Schema), and, when `personal_data`
@@ -59,7 +61,7 @@ def validate_table(
     (the register asset the file belongs to) selects the values allowed for that asset only.
     `row_numbers` (the publish jobs' mapped tables): the row number to report for each data row,
     so problems point at the officer's own extract. At most `limit_errors` issues are kept; all of
-    them are counted and grouped.
+    them are counted and grouped. `on_rows` is told the rows read so far every PROGRESS_ROWS rows.
     """
     if limit_errors < 1:
         raise ValueError("limit_errors must be at least 1")
@@ -95,7 +97,7 @@ def validate_table(
             elif not _one_sheet(facts, report):
                 pass
             else:
-                _read_rows(facts, resolved, report, personal_data, asset_id)
+                _read_rows(facts, resolved, report, personal_data, asset_id, on_rows)
             return report.finish()
         except UnicodeDecodeError as exc:
             # Valid UTF-8 at the start, something else further on: read it all again.
@@ -187,15 +189,15 @@ def _raise_if_undecodable(exc: Exception, facts: SourceFacts) -> None:
 
 
 def _read_rows(facts: SourceFacts, schema: Schema, report: Report, allow: AllowList | None,
-               asset_id: str | None) -> None:
+               asset_id: str | None, on_rows: Callable[[int], None] | None = None) -> None:
     """`allow` is None when no personal-data scan is wanted."""
     # Frictionless reads our own open file (a trusted path, past any stray byte-order mark).
     with open_skipping(facts.path, facts.skip_bytes) as stream:
-        _read_stream(stream, facts, schema, report, allow, asset_id)
+        _read_stream(stream, facts, schema, report, allow, asset_id, on_rows)
 
 
 def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: Report, allow: AllowList | None,
-                 asset_id: str | None) -> None:
+                 asset_id: str | None, on_rows: Callable[[int], None] | None = None) -> None:
     reading, unique, primary_key = _reading_schema(schema)
     fields = {f.name: f for f in schema.fields}
     report.fields = fields
@@ -242,7 +244,7 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: Report
             check.connect(resource)
             list(check.validate_start())
         try:
-            _stream_rows(resource, checks if check_rows else None, fields, schema, report)
+            _stream_rows(resource, checks if check_rows else None, fields, schema, report, on_rows)
         except (FrictionlessException, csv.Error) as exc:
             _raise_if_undecodable(exc, facts)
             note = exc.error.note if isinstance(exc, FrictionlessException) else str(exc)
@@ -258,16 +260,20 @@ def _read_stream(stream: Any, facts: SourceFacts, schema: Schema, report: Report
 
 
 def _stream_rows(resource: TableResource, checks: list | None, fields: dict[str, frictionless.Field],
-                 schema: Schema, report: Report) -> None:
+                 schema: Schema, report: Report, on_rows: Callable[[int], None] | None = None) -> None:
     """Count every row; when `checks` is given, report each row's errors too."""
     count = 0
     try:
         if checks is None:
             for _ in resource.row_stream:
                 count += 1
+                if on_rows and not count % PROGRESS_ROWS:
+                    on_rows(count)
             return
         for row in resource.row_stream:
             count += 1
+            if on_rows and not count % PROGRESS_ROWS:
+                on_rows(count)
             problems = [*row.errors, *(e for check in checks for e in check.validate_row(row))]
             for error in _without_echoes(problems) if problems else ():
                 if report.wants_detail():

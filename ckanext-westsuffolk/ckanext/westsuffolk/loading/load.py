@@ -23,7 +23,6 @@ from ..validation import files, records, store
 from . import tables
 
 log = logging.getLogger(__name__)
-PROGRESS_SECONDS = 2.0
 
 
 def state(record: dict[str, Any] | None) -> dict[str, Any]:
@@ -74,7 +73,7 @@ def load(resource: dict[str, Any]) -> dict[str, Any]:
     last = [time.monotonic()]
 
     def progress(rows: int, phase: str = "Reading rows") -> None:
-        if time.monotonic() - last[0] >= PROGRESS_SECONDS:
+        if time.monotonic() - last[0] >= records.PROGRESS_SECONDS:
             last[0] = time.monotonic()
             _save(resource, {"rows_done": rows, "message": f"{phase}: {rows:,}"
                              + (f" of {total:,}" if total else "") + "."})

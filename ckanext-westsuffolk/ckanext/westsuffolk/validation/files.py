@@ -7,7 +7,8 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,28 @@ def asset_id(resource: dict[str, Any]) -> str | None:
     return package.get(ASSET_ID_FIELD) or None
 
 
-def validate_file(path: str, resource: dict[str, Any], filename: str = "") -> validation.ValidationResult:
+def validate_file(path: str, resource: dict[str, Any], filename: str = "",
+                  on_rows: Callable[[int], None] | None = None) -> validation.ValidationResult:
     """Every file is scanned for personal data; one naming a table schema is also validated."""
     return validation.validate_table(path, resource.get("schema") or None, format=file_format(resource, filename),
                                      limit_errors=config.validation_max_issues(),
-                                     personal_data=allow_list.active(), asset_id=asset_id(resource))
+                                     personal_data=allow_list.active(), asset_id=asset_id(resource),
+                                     on_rows=on_rows)
+
+
+def _progress_recorder(resource: dict[str, Any]) -> Callable[[int], None]:
+    """Rows checked so far, on the pending record the report page shows (at most every records.PROGRESS_SECONDS)."""
+    last = [time.monotonic()]
+
+    def record_rows(rows: int) -> None:
+        if time.monotonic() - last[0] < records.PROGRESS_SECONDS:
+            return
+        last[0] = time.monotonic()
+        record = store.read(resource["id"]) or records.pending_record(resource)
+        if record.get("status") == records.PENDING:
+            store.write(resource, {**record, "rows_checked": rows})
+
+    return record_rows
 
 
 def upload_size(upload: Any) -> int:
@@ -93,7 +111,7 @@ def validate_stored(resource: dict[str, Any]) -> dict[str, Any]:
     connection error naming a port, a storage path) goes to the log only."""
     try:
         with resource_file(resource) as path:
-            result = validate_file(path, resource)
+            result = validate_file(path, resource, on_rows=_progress_recorder(resource))
     except safe_fetch.FetchError as problem:
         log.warning("resource %s: link not fetched: %s", resource.get("id"), problem.detail)
         result = _not_read(resource, problem.message, problem.fix)

@@ -13,6 +13,8 @@ UNSAFE_FILE = "unsafe-workbook"
 STATUS_FIELDS = ("validation_status", "validation_error_count", "validation_row_count", "validated_at",
                  "datastore_load_status")
 
+PROGRESS_SECONDS = 2.0  # how often a background check or load records its progress
+
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
