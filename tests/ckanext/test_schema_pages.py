@@ -85,6 +85,15 @@ class TestSchemaPages:
         expected.update({"spend-over-500": 4, "contracts": 1, "information-asset-register": 1})
         assert counts == expected
 
+    @pytest.mark.ckan_config("ckan.search.rows_max", "2")
+    def test_counts_leave_no_dataset_out_beyond_one_page_of_search(self, app):
+        org = factories.Organization()
+        for n in range(5):
+            _dataset(org, f"Spend file {n}", resource_schemas=["spend-over-500@1.0.0"])
+        _dataset(org, "Spend with a category", category="spend-over-500", resource_schemas=["spend-over-500@1.0.0"])
+        counts = {name: _count_in(row) for name, row in _index_rows(app.get("/schemas").body).items()}
+        assert counts["spend-over-500"] == 6
+
     def test_read_page_shows_fields_and_conforming_datasets(self, app):
         org = factories.Organization()
         _dataset(org, "Spending over £500, 2024 to 2025", category="spend-over-500")

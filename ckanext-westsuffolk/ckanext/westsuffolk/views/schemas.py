@@ -145,30 +145,33 @@ def conforming_datasets(name: str, rows: int = CONFORMING_SHOWN) -> dict[str, An
 
 
 def conforming_counts() -> dict[str, int]:
-    """{schema name: number of conforming datasets}, from one faceted search.
+    """{schema name: number of conforming datasets}.
 
-    The facet on the category field counts every dataset that declares a schema; the rows of
-    the same search (datasets with a category or a resource schema) add the datasets that only
-    reference a schema from a resource. Beyond ckan.search.rows_max such datasets are not counted.
+    The facet on the category field counts every dataset that declares a schema; then the datasets
+    whose resources reference a schema are read page by page (ckan.search.rows_max at a time, so none
+    is left out however many there are) and each counts once for each other schema it references.
     """
-    rows = tk.config.get("ckan.search.rows_max") or 1000
     result = _package_search({
-        "fq": f"+({CATEGORY_FIELD}:[* TO *] OR {RESOURCE_SCHEMA_FIELD}:[* TO *])",
-        "fl": ["id", f"extras_{CATEGORY_FIELD}", RESOURCE_SCHEMA_FIELD],
-        "facet.field": [CATEGORY_FIELD],
-        "facet.limit": -1,
-        "rows": rows,
+        "fq": f"+{CATEGORY_FIELD}:[* TO *]", "rows": 0, "facet.field": [CATEGORY_FIELD], "facet.limit": -1,
         "include_private": True,
     })
     counts = {
         item["name"]: item["count"] for item in result["search_facets"].get(CATEGORY_FIELD, {}).get("items", [])
     }
-    for dataset in result["results"]:
-        category = dataset.get(CATEGORY_FIELD)  # CKAN returns extras_<field> as <field>
-        for schema_name in {ref.partition("@")[0] for ref in _as_list(dataset.get(RESOURCE_SCHEMA_FIELD)) if ref}:
-            if schema_name != category:
-                counts[schema_name] = counts.get(schema_name, 0) + 1
-    return counts
+    rows, start = int(tk.config.get("ckan.search.rows_max") or 1000), 0
+    while True:
+        page = _package_search({
+            "fq": f"+{RESOURCE_SCHEMA_FIELD}:[* TO *]", "fl": ["id", f"extras_{CATEGORY_FIELD}", RESOURCE_SCHEMA_FIELD],
+            "sort": "id asc", "rows": rows, "start": start, "include_private": True,
+        })
+        for dataset in page["results"]:
+            category = dataset.get(CATEGORY_FIELD)  # CKAN returns extras_<field> as <field>
+            for schema_name in {ref.partition("@")[0] for ref in _as_list(dataset.get(RESOURCE_SCHEMA_FIELD)) if ref}:
+                if schema_name != category:
+                    counts[schema_name] = counts.get(schema_name, 0) + 1
+        start += rows
+        if not page["results"] or start >= page["count"]:
+            return counts
 
 
 # ---------------------------------------------------------------------------- internals
