@@ -54,7 +54,8 @@ def main() -> None:
         record = ckan.action.westsuffolk_resource_validation_show(id=resource["id"])
         load = record.get("datastore") or {}
         checked = f" ({record['rows_checked']:,} rows so far)" if record.get("rows_checked") else ""
-        step = f"check {record['status']}{checked}; DataStore {load.get('status', 'pending')}: {load.get('message', '')}"
+        load_status = f"DataStore {load.get('status', 'pending')}: {load.get('message', '')}"
+        step = f"check {record['status']}{checked}; {load_status}"
         if not seen or seen[-1] != step:
             seen.append(step)
             print(f"  {time.perf_counter() - started:7.1f} s  {step}")
