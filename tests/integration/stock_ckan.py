@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import requests
@@ -71,21 +72,69 @@ def _own_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith("CKAN")}
 
 
-def harvest(portal_ini: str, solr_url: str, sources: list[dict], log: Path) -> dict:
-    """Harvest `sources` into a new, empty stock CKAN; return harvest_consumer.py's answer. The
-    database and the Solr documents are dropped again afterwards."""
-    _drop(solr_url)
-    _postgres("createdb", "--owner", "ckan_default", "--encoding", "utf-8", "--template", "template0", HARVEST_DB)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            ini, sources_file, out = (Path(folder) / name for name in ("ckan.ini", "sources.json", "out.json"))
-            ini.write_text(stock_ini(portal_ini, folder))
-            sources_file.write_text(json.dumps(sources))
-            with open(log, "ab") as output:
-                run = subprocess.run([sys.executable, "-m", "tests.integration.harvest_consumer", str(ini),
-                                      str(sources_file), str(out)], cwd=REPO, stdout=output,
-                                     stderr=subprocess.STDOUT, timeout=600, env=_own_environment())
-            assert run.returncode == 0, f"the stock CKAN's harvest failed; see {log}"
-            return json.loads(out.read_text())
-    finally:
-        _drop(solr_url)
+class StockCKAN:
+    """`with StockCKAN(portal_ini, solr_url, log) as stock:` a new, empty stock CKAN (its database made, its
+    ini written); on leaving, its database and Solr documents are dropped."""
+
+    def __init__(self, portal_ini: str, solr_url: str, log: Path):
+        self.portal_ini, self.solr_url, self.log = portal_ini, solr_url, log
+
+    def __enter__(self) -> StockCKAN:
+        _drop(self.solr_url)
+        _postgres("createdb", "--owner", "ckan_default", "--encoding", "utf-8", "--template", "template0", HARVEST_DB)
+        self._folder = tempfile.TemporaryDirectory()
+        self.folder = Path(self._folder.name)
+        self.ini = self.folder / "ckan.ini"
+        self.ini.write_text(stock_ini(self.portal_ini, str(self.folder)))
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._folder.cleanup()
+        _drop(self.solr_url)
+
+    def harvest(self, sources: list[dict]) -> dict:
+        """Run harvest_consumer.py (tables, sources, both harvests); return its answer."""
+        sources_file, out = self.folder / "sources.json", self.folder / "out.json"
+        sources_file.write_text(json.dumps(sources))
+        with open(self.log, "ab") as output:
+            run = subprocess.run([sys.executable, "-m", "tests.integration.harvest_consumer", str(self.ini),
+                                  str(sources_file), str(out)], cwd=REPO, stdout=output, stderr=subprocess.STDOUT,
+                                 timeout=600, env=_own_environment())
+        assert run.returncode == 0, f"the stock CKAN's harvest failed; see {self.log}"
+        return json.loads(out.read_text())
+
+    def idle_gather_consumers(self, redis_options: dict[str, str], idle: float) -> dict[str, tuple[int | None, str]]:
+        """Start `ckan harvester gather-consumer` once per {name: options of ckan.redis.url} (side by side),
+        leave their queue empty for `idle` seconds once each is waiting on it (BLPOP), and return
+        {name: (exit code, or None while it still waits; its output)}."""
+        import redis
+
+        processes, waiting = {}, {}
+        for name, options in redis_options.items():
+            ini = self.folder / f"consumer-{name}.ini"
+            ini.write_text(re.sub(r"(?m)^(ckan\.redis\.url = .*/\d+)\?.*$",
+                                  rf"\g<1>?client_name={name}{'&' + options if options else ''}", self.ini.read_text()))
+            processes[name] = subprocess.Popen(
+                [str(Path(sys.executable).with_name("ckan")), "-c", str(ini), "harvester", "gather-consumer"],
+                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=_own_environment())
+        client = redis.Redis.from_url(re.search(r"(?m)^ckan\.redis\.url = (redis://[^?\s]*)", self.ini.read_text())[1])
+        deadline = time.monotonic() + 120
+        try:
+            while len(waiting) < len(processes) and time.monotonic() < deadline:
+                blocked = {c.get("name") for c in client.client_list() if c.get("cmd") == "blpop"}
+                for name, process in processes.items():
+                    if name not in waiting and (name in blocked or process.poll() is not None):
+                        waiting[name] = time.monotonic()
+                time.sleep(0.2)
+            assert len(waiting) == len(processes), "the gather consumers did not start within 120 s"
+            time.sleep(max(0.0, max(waiting.values()) + idle - time.monotonic()))
+            results = {name: process.poll() for name, process in processes.items()}
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.terminate()
+                process.wait(timeout=30)
+        return {name: (results[name], processes[name].stdout.read().decode(errors="replace"))
+                for name in processes}
+
+

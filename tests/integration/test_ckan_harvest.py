@@ -33,6 +33,7 @@ from westsuffolk_core import vocabularies
 pytestmark = [pytest.mark.live, pytest.mark.timeout(900)]
 
 CKAN_SOURCE, DCAT_SOURCE = "westsuffolk-ckan", "westsuffolk-dcat"
+REDIS_PY_TIMEOUT = 5  # redis-py 8's default socket_timeout (redis._defaults.DEFAULT_SOCKET_TIMEOUT)
 # An officer sets data.gov.uk's LGA lists on one dataset (the publish jobs leave them to officers).
 LA_FUNCTION, LA_SERVICE = next(iter(vocabularies.esd_functions())), next(iter(vocabularies.esd_services()))
 
@@ -62,16 +63,19 @@ def harvested(demo_portal, pytestconfig):
                   factories.Dataset(owner_org=first["owner_org"], **COUNCIL_FIELDS)]
         helpers.call_action("package_delete", id=hidden[2]["id"])
         source = [show(url, d["name"]) for d in code_datasets]  # as the harvesters find them
-        started = time.monotonic()
-        answer = stock_ckan.harvest(pytestconfig.getoption("ckan_ini"), tk.config["solr_url"], sources, log)
-        print(f"\nstock CKAN: both harvests, from an empty database, in {time.monotonic() - started:.1f} s")
+        with stock_ckan.StockCKAN(pytestconfig.getoption("ckan_ini"), tk.config["solr_url"], log) as stock:
+            started = time.monotonic()
+            answer = stock.harvest(sources)
+            print(f"\nstock CKAN: both harvests, from an empty database, in {time.monotonic() - started:.1f} s")
+            consumers = stock.idle_gather_consumers(
+                {"default": "", "patient": stock_ckan.REDIS_OPTIONS.lstrip("?")}, idle=REDIS_PY_TIMEOUT + 3)
     finally:
         requests.post(f"{url}/api/3/action/package_patch", headers=token, timeout=60,
                       json={"id": first["id"], "la_function": "", "la_service": ""})
         for dataset in hidden:
             helpers.call_action("dataset_purge", id=dataset["id"])
     return {"ckan": answer[CKAN_SOURCE], "dcat": answer[DCAT_SOURCE], "source": source, "url": url,
-            "hidden": [d["id"] for d in hidden]}
+            "hidden": [d["id"] for d in hidden], "consumers": consumers}
 
 
 # What the `ckan` harvester (package_search results into a stock CKAN's package_create) does not keep, and
@@ -201,3 +205,13 @@ def test_private_draft_and_deleted_datasets_are_never_harvested(harvested):
     for answer in (harvested["ckan"], harvested["dcat"]):
         text = str(answer["datasets"])
         assert not [i for i in harvested["hidden"] if i in text]
+
+
+def test_harvest_queue_consumers_need_a_socket_timeout_on_the_redis_url(harvested):
+    """docker/README.md's advice for councils that run ckanext-harvest 1.6.3 with CKAN 2.12 (redis-py 8):
+    without ?socket_timeout= on ckan.redis.url a gather consumer dies once its queue has been empty for
+    5 s (ckan/ckanext-harvest#581); with it, it keeps waiting."""
+    code, output = harvested["consumers"]["default"]
+    assert code not in (None, 0) and "TimeoutError" in output, (code, output[-2000:])
+    code, output = harvested["consumers"]["patient"]
+    assert code is None, (code, output[-2000:])
