@@ -1,9 +1,11 @@
 """National catalogues harvest us with ckanext-harvest: a second, stock CKAN 2.12 (stock_ckan.py: no
-westsuffolk, no scheming) harvests the live test portal, with the demo register published by the real
-publish jobs, with ckanext-harvest 1.6.3's `ckan` harvester (the one data.gov.uk recommends for CKAN
-sources) and ckanext-dcat's `dcat_rdf` harvester (/catalog.ttl). Every field of the Transparency Code
-datasets is compared with what the portal shows: a loss that is not written down below as deliberate,
-with its reason, fails. Private, draft and deleted datasets never arrive; the harvests have 0 errors."""
+westsuffolk, no scheming, a database of its own) harvests the live test portal, with the demo register
+published by the real publish jobs, with ckanext-harvest 1.6.3's `ckan` harvester (the one data.gov.uk
+recommends for CKAN sources) and ckanext-dcat's `dcat_rdf` harvester (/catalog.ttl), each run the way
+`ckan harvester run-test` runs it (harvest_consumer.py). Every field of the 15 Transparency Code datasets
+is compared with what the portal shows: a loss that is not written down as deliberate, with its reason,
+fails. Private, draft and deleted datasets never arrive; the harvests have 0 errors. And the Redis
+setting docker/README.md gives councils that run the harvester's queue consumers is shown to be needed."""
 from __future__ import annotations
 
 import os
