@@ -202,7 +202,8 @@ RESOURCE_NOT_CARRIED = {
     "validation_error_count": "the portal's own check", "validation_row_count": "the portal's own check",
     "validated_at": "the portal's own check", "datastore_load_status": "the portal's own loading",
     "mimetype_inner": "never set", "cache_url": "never set", "cache_last_updated": "never set",
-    "period_start": "ckanext-dcat's parser has no field for a distribution's dct:temporal (our profile reads it)",
+    "period_start": "DCAT-AP 3.0.1 gives a distribution no period and ckanext-dcat's parsers read none; the portal "
+                    "writes dct:temporal on it anyway (our profile reads it back) and the CKAN harvester keeps it",
     "period_end": "as period_start", "date": "data.gov.uk's echo of period_start",
     "release_note": "what changed since the last file, for people: shown on the dataset page and in its activity",
     "release_diff": "the row-level diff behind the release note (JSON by key); DCAT has no property for it",
