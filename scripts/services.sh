@@ -86,7 +86,11 @@ init_instance() {
   say "Initialising the CKAN database ($instance: $CKAN_DB)"
   "$CKAN" -c "$CKAN_INI" db upgrade > "$LOGS/ckan-db-$instance.log" 2>&1 \
     || { tail -n 30 "$LOGS/ckan-db-$instance.log" >&2; fail "ckan db upgrade failed; see $LOGS/ckan-db-$instance.log"; }
-  "$CKAN" -c "$CKAN_INI" datastore set-permissions 2>>"$LOGS/ckan-db-$instance.log" \
+  # CKAN's SQL grants the read-only role SELECT on every table before it creates "_table_stats" (as the
+  # superuser here, so the write role's default grants do not apply): grant that one too, or a fresh
+  # DataStore's readers (the ward figures' cache stamp) are refused.
+  { "$CKAN" -c "$CKAN_INI" datastore set-permissions 2>>"$LOGS/ckan-db-$instance.log" &&
+    echo 'GRANT SELECT ON "_table_stats" TO datastore_default;'; } \
     | runuser -u postgres -- psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -q -d "$DATASTORE_DB" >> "$LOGS/ckan-db-$instance.log" 2>&1 \
     || fail "datastore set-permissions failed; see $LOGS/ckan-db-$instance.log"
   if [ "$instance" = run ]; then

@@ -114,3 +114,16 @@ class TestHttpApiEndToEnd:
         anonymous = ckanapi.RemoteCKAN(portal_url)
         with pytest.raises(ckanapi.NotAuthorized):
             anonymous.action.package_create(name="should-not-exist", title="No", **COUNCIL_FIELDS)
+
+
+def test_the_datastore_read_role_reads_the_table_statistics():
+    """CKAN's set-permissions creates "_table_stats" after granting the read-only role its tables; on a fresh
+    DataStore the ward figures (which read it as their cache stamp) were refused. scripts/services.sh grants it."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(tk.config["ckan.datastore.read_url"])
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text('SELECT count(*) FROM "_table_stats"')).scalar()
+    finally:
+        engine.dispose()
