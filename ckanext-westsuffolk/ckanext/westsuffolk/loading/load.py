@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import time
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -70,11 +69,10 @@ def load(resource: dict[str, Any]) -> dict[str, Any]:
     total = record.get("row_count") or None
     _save(resource, {"status": LoadStatus.LOADING, "fingerprint": fingerprint, "message": "Loading.",
                      "started_at": started, "rows_done": 0, "rows_total": total})
-    last = [time.monotonic()]
+    due = records.due_every(lambda: records.PROGRESS_SECONDS)
 
     def progress(rows: int, phase: str = "Reading rows") -> None:
-        if time.monotonic() - last[0] >= records.PROGRESS_SECONDS:
-            last[0] = time.monotonic()
+        if due():
             _save(resource, {"rows_done": rows, "message": f"{phase}: {rows:,}"
                              + (f" of {total:,}" if total else "") + "."})
 

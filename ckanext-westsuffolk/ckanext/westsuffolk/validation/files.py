@@ -7,7 +7,6 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,12 +54,11 @@ def validate_file(path: str, resource: dict[str, Any], filename: str = "",
 
 def _progress_recorder(resource: dict[str, Any]) -> Callable[[int], None]:
     """Rows checked so far, on the pending record the report page shows (at most every records.PROGRESS_SECONDS)."""
-    last = [time.monotonic()]
+    due = records.due_every(lambda: records.PROGRESS_SECONDS)
 
     def record_rows(rows: int) -> None:
-        if time.monotonic() - last[0] < records.PROGRESS_SECONDS:
+        if not due():
             return
-        last[0] = time.monotonic()
         record = store.read(resource["id"]) or records.pending_record(resource)
         if record.get("status") == records.PENDING:
             store.write(resource, {**record, "rows_checked": rows})

@@ -3,6 +3,8 @@ dataset: the status fields shown on pages and in the API, staleness, the public 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from typing import Any
 
 from westsuffolk_core import validation
@@ -14,6 +16,20 @@ STATUS_FIELDS = ("validation_status", "validation_error_count", "validation_row_
                  "datastore_load_status")
 
 PROGRESS_SECONDS = 2.0  # how often a background check or load records its progress
+
+
+def due_every(seconds_of: Callable[[], float]) -> Callable[[], bool]:
+    """A clock for progress writes: true once `seconds_of()` seconds have passed since the last true
+    (read each time, so tests can shorten PROGRESS_SECONDS)."""
+    last = [time.monotonic()]
+
+    def due() -> bool:
+        if time.monotonic() - last[0] < seconds_of():
+            return False
+        last[0] = time.monotonic()
+        return True
+
+    return due
 
 
 def now() -> str:
